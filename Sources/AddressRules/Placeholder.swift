@@ -1,0 +1,2 @@
+/// Placeholder until the address rules land.
+enum AddressRulesPlaceholder {}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import CSVReading
+
+/// Reads every record of `text` (or `bytes`), with the given options.
+private func readAll(_ bytes: [UInt8], _ configure: (inout CSVReader.Options) -> Void = { _ in }) throws -> [CSVRecord] {
+    var options = CSVReader.Options()
+    configure(&options)
+    let reader = CSVReader(bytes: bytes, name: "test.csv", options: options)
+    var records: [CSVRecord] = []
+    while let record = try reader.next() { records.append(record) }
+    return records
+}
+
+private func readAll(_ text: String, _ configure: (inout CSVReader.Options) -> Void = { _ in }) throws -> [CSVRecord] {
+    try readAll(Array(text.utf8), configure)
+}
+
+@Suite("CSVReader")
+struct CSVReaderTests {
+    @Test("plain records carry the line they start on")
+    func plainRecords() throws {
+        let records = try readAll("customerId,city\na,Redmond\nb,Oslo\n")
+        #expect(records.map(\.fields) == [["customerId", "city"], ["a", "Redmond"], ["b", "Oslo"]])
+        #expect(records.map(\.line) == [1, 2, 3])
+    }
+
+    @Test("a leading byte order mark is not part of the first header name")
+    func byteOrderMark() throws {
+        let records = try readAll([0xEF, 0xBB, 0xBF] + Array("customerId,city\nx,y\n".utf8))
+        #expect(records[0].fields == ["customerId", "city"])
+    }
+
+    @Test("CRLF line ends give the same records and line numbers as LF")
+    func crlf() throws {
+        let records = try readAll("h1,h2\r\na,b\r\n\r\nc,d\r\n")
+        #expect(records.map(\.fields) == [["h1", "h2"], ["a", "b"], ["c", "d"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test("quoted fields keep commas, doubled quotes and newlines")
+    func quotedFields() throws {
+        let records = try readAll("h1,h2\n\"Suite 5, Floor 2\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\n")
+        #expect(records[1].fields == ["Suite 5, Floor 2", "say \"hi\""])
+        #expect(records[2].fields == ["two\nlines", "x"])
+        #expect(records[2].line == 3)
+    }
+
+    @Test("a record after a multi-line field is numbered by its own line")
+    func lineAfterMultilineField() throws {
+        let records = try readAll("h1,h2\na,\"one\ntwo\nthree\"\nb,c\n")
+        #expect(records.map(\.line) == [1, 2, 5])
+    }
+
+    @Test("blank lines and rows of empty cells are skipped but still counted")
+    func blankLines() throws {
+        let records = try readAll("h1,h2\n\n   \n,\nb,c\n")
+        #expect(records.map(\.fields) == [["h1", "h2"], ["b", "c"]])
+        #expect(records.map(\.line) == [1, 5])
+    }
+
+    @Test("the last record needs no line feed")
+    func noFinalNewline() throws {
+        let records = try readAll("h1,h2\na,b")
+        #expect(records.map(\.fields) == [["h1", "h2"], ["a", "b"]])
+    }
+
+    @Test("a custom delimiter splits fields and leaves commas alone", arguments: [";", "\t"])
+    func delimiter(delimiter: String) throws {
+        let records = try readAll("h1\(delimiter)h2\na,b\(delimiter)c\n") { $0.delimiter = Array(delimiter.utf8)[0] }
+        #expect(records[1].fields == ["a,b", "c"])
+    }
+
+    @Test("a field over the size limit fails its record, not the file")
+    func oversizedField() throws {
+        let big = String(repeating: "x", count: 5000)
+        let records = try readAll("h1,h2\na,\(big)\nb,c\n")
+        #expect(records[1].problems == [.fieldTooLarge(column: 1, bytes: 5000, limit: 4096)])
+        #expect(records[1].fields == ["a", ""])
+        #expect(records[2].fields == ["b", "c"])
+        #expect(records[2].problems.isEmpty)
+    }
+
+    @Test("invalid UTF-8 and NUL bytes are named by column and line")
+    func invalidBytes() throws {
+        let bytes = Array("h1,h2\n".utf8) + [UInt8(ascii: "a"), UInt8(ascii: ","), 0xC3, 0x28, 0x0A]
+            + Array("b,".utf8) + [0x78, 0x00, 0x79, 0x0A] + Array("c,d\n".utf8)
+        let records = try readAll(bytes)
+        #expect(records[1].line == 2)
+        #expect(records[1].problems == [.invalidUTF8(column: 1)])
+        #expect(records[2].line == 3)
+        #expect(records[2].problems == [.nulByte(column: 1)])
+        #expect(records[3].fields == ["c", "d"])
+    }
+
+    @Test("an unterminated quote is reported at the line where it opened")
+    func unterminatedQuote() throws {
+        let reader = CSVReader(bytes: Array("h1,h2\na,b\nc,\"open\nmore\nstill\n".utf8), name: "in.csv")
+        #expect(try reader.next()?.line == 1)
+        #expect(try reader.next()?.line == 2)
+        #expect(throws: CSVError(.unterminatedQuote(line: 3), path: "in.csv")) { try reader.next() }
+    }
+
+    @Test("a runaway quoted field stops the read instead of filling memory")
+    func runawayQuote() throws {
+        let text = "h1,h2\nc,\"open\n" + String(repeating: "filler line\n", count: 200)
+        let reader = CSVReader(bytes: Array(text.utf8), name: "in.csv", options: {
+            var options = CSVReader.Options()
+            options.runawayFieldBytes = 1000
+            return options
+        }())
+        _ = try reader.next()
+        #expect(throws: CSVError(.unterminatedQuote(line: 2), path: "in.csv")) { try reader.next() }
+    }
+
+    @Test("a stray quote fails its record and the next line is read normally")
+    func strayQuote() throws {
+        let records = try readAll("h1,h2\na,b\"c\nd,\"e\"f\ng,h\n")
+        #expect(records[1].line == 2)
+        #expect(records[1].problems == [.strayQuote(line: 2)])
+        #expect(records[2].problems == [.strayQuote(line: 3)])
+        #expect(records[3].fields == ["g", "h"])
+        #expect(records[3].line == 4)
+    }
+
+    @Test("records come out the same whatever the chunk size", arguments: [4, 5, 7, 64])
+    func chunkBoundaries(chunkSize: Int) throws {
+        let text = "h1,h2\r\n\"multi\nline\",x\r\n\r\nplain,\"q,\"\"\"\r\nlast,row"
+        let expected = try readAll(text)
+        let records = try readAll([0xEF, 0xBB, 0xBF] + Array(text.utf8)) { $0.chunkSize = chunkSize }
+        #expect(records == expected)
+        #expect(records.map(\.line) == [1, 2, 5, 6])
+    }
+
+    @Test("a file is read from disk, and a missing one is a readable error")
+    func fileSource() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("csvreader-\(UUID()).csv").path
+        try "h1\nv\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path)
+        #expect(try reader.next()?.fields == ["h1"])
+        #expect(try reader.next()?.fields == ["v"])
+        #expect(try reader.next() == nil)
+        #expect(throws: CSVError.self) { try CSVReader(path: path + ".missing") }
+    }
+}
