@@ -1,2 +1,0 @@
-/// Placeholder until the address rules land.
-enum AddressRulesPlaceholder {}
