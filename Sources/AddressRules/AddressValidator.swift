@@ -30,6 +30,7 @@ public struct AddressValidator: Sendable {
         checkLengths(&result)
         guard let countryText = address[.country] else {
             if mode == .complete { result.issues.append(requiredIssue(.country, country: nil)) }
+            if address[.addressLine1] == "" { result.issues.append(requiredIssue(.addressLine1, country: nil)) }
             return finish(result)
         }
         guard let country = resolveCountry(countryText, into: &result) else { return finish(result) }
@@ -103,7 +104,7 @@ public struct AddressValidator: Sendable {
     private func requiredIssue(_ field: AddressField, country: CountryRules?) -> AddressIssue {
         let place = country.map { " for \($0.name)" } ?? ""
         return AddressIssue(
-            .requiredField, field: field, "\(field.rawValue) is required\(place); give a value instead of leaving it out.")
+            .requiredField, field: field, "\(field.rawValue) is required\(place); it cannot be empty or cleared.")
     }
 
     /// Normalizes the state to its code; returns its subdivision when known.

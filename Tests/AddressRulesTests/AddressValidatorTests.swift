@@ -80,6 +80,7 @@ struct AddressValidatorTests {
         #expect(codes(partial([.country: "US", .state: ""])) == ["state:required-field"])
         #expect(codes(partial([.country: "US", .addressLine1: ""])) == ["addressLine1:required-field"])
         #expect(codes(partial([.country: ""])) == ["country:required-field"])
+        #expect(codes(partial([.addressLine1: ""])) == ["addressLine1:required-field"])
         #expect(partial([.country: "US", .addressLine2: ""]).isValid)
         #expect(partial([.country: "GB", .state: ""]).isValid)
     }

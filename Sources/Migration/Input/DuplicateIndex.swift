@@ -1,0 +1,59 @@
+import AddressRules
+
+/// The customers that appear on more than one row, found by a first pass over the file.
+///
+/// SPEC §2: identical duplicate rows are processed once (with a warning); rows that name the
+/// same customer with different changes are all invalid. Knowing that before the first such row
+/// is reported takes a pass of its own. It keeps 24 bytes a row (the GUID and a hash of the
+/// changes), sorted in place, so a million rows cost about 24 MB for the length of the pass.
+public struct DuplicateIndex: Sendable {
+    /// How a repeated customer's rows relate.
+    public struct Entry: Sendable, Equatable {
+        /// How many rows name the customer.
+        public let count: Int
+        /// Whether every one of them asks for the same changes.
+        public let identical: Bool
+    }
+
+    public private(set) var entries: [CustomerID: Entry] = [:]
+
+    public init() {}
+
+    /// Reads every row of `path` and records the repeated customers.
+    /// - Throws: ``InputError`` as ``InputFile`` does.
+    public init(path: String, options: InputFile.Options) throws(InputError) {
+        let file = try InputFile(path: path, options: options)
+        var keys: [Key] = []
+        while let row = try file.nextRow() {
+            guard let id = row.customerId else { continue }
+            keys.append(Key(id: id.bits, changes: Self.fingerprint(row.changes)))
+        }
+        keys.sort { $0.id < $1.id }
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count, keys[end].id == keys[start].id { end += 1 }
+            if end - start > 1 {
+                let identical = keys[start..<end].allSatisfy { $0.changes == keys[start].changes }
+                entries[CustomerID(unchecked: keys[start].id)] = Entry(count: end - start, identical: identical)
+            }
+            start = end
+        }
+    }
+
+    /// The entry for `id` when it is repeated.
+    public subscript(id: CustomerID) -> Entry? { entries[id] }
+
+    private struct Key {
+        let id: UInt128
+        let changes: Int
+    }
+
+    private static func fingerprint(_ changes: [AddressField: FieldChange]) -> Int {
+        var hasher = Hasher()
+        for field in AddressField.allCases {
+            hasher.combine(changes[field])
+        }
+        return hasher.finalize()
+    }
+}

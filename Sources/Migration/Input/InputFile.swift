@@ -1,0 +1,81 @@
+import CSVReading
+
+/// A corrections file opened for one pass: its header mapped, its rows read one at a time.
+public final class InputFile {
+    /// How the file is read.
+    public struct Options: Sendable {
+        /// The field separator. Default `,`.
+        public var delimiter: UInt8 = UInt8(ascii: ",")
+        /// Skip columns the tool does not know instead of refusing the file.
+        public var ignoreUnknownColumns = false
+
+        public init() {}
+    }
+
+    public let path: String
+    /// `nil` for a file with no lines at all.
+    public let header: HeaderMap?
+    private let reader: CSVReader
+
+    /// Opens `path` and reads its header.
+    /// - Throws: ``InputError`` when the file cannot be read or its header is not usable.
+    public init(path: String, options: Options) throws(InputError) {
+        var readerOptions = CSVReader.Options()
+        readerOptions.delimiter = options.delimiter
+        do {
+            reader = try CSVReader(path: path, options: readerOptions)
+        } catch {
+            throw InputError(path: path, line: nil, error.kindDescription)
+        }
+        self.path = path
+        let first: CSVRecord?
+        do {
+            first = try reader.next()
+        } catch {
+            throw InputError(path: path, line: error.line, error.kindDescription)
+        }
+        guard let first else {
+            header = nil
+            return
+        }
+        if let problem = first.problems.first {
+            throw InputError(
+                path: path, line: first.line, "the header line cannot be read (\(problem)); fix the first line.")
+        }
+        header = try HeaderMap(
+            header: first.fields, line: first.line, ignoreUnknown: options.ignoreUnknownColumns, path: path)
+    }
+
+    /// The next data row, or `nil` at the end.
+    /// - Throws: ``InputError`` for a fault that ends the read (an unterminated quote).
+    public func nextRow() throws(InputError) -> InputRow? {
+        guard let header else { return nil }
+        do {
+            guard let record = try reader.next() else { return nil }
+            return InputRow(record: record, header: header)
+        } catch {
+            throw InputError(path: path, line: error.line, error.kindDescription)
+        }
+    }
+}
+
+extension CSVError {
+    /// The line the error names, if any.
+    var line: Int? {
+        switch kind {
+        case .unreadable: nil
+        case .unterminatedQuote(let line), .outOfMemory(let line): line
+        }
+    }
+
+    /// The message without the path and line prefix.
+    var kindDescription: String {
+        switch kind {
+        case .unreadable(let reason): "cannot read the file (\(reason)); check the path and its permissions."
+        case .unterminatedQuote:
+            "a quoted cell opens on this line and never closes; add the closing \" (an inner quote is written \"\"). "
+                + "Nothing after this line was read."
+        case .outOfMemory: "out of memory while reading this row."
+        }
+    }
+}

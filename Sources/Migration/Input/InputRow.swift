@@ -1,0 +1,94 @@
+import AddressRules
+import CSVReading
+
+/// One data row of the input, read into changes, with what is wrong with it so far.
+public struct InputRow: Sendable {
+    public let line: Int
+    /// The customerId cell, trimmed, as written.
+    public let customerIdText: String
+    /// The parsed customer, `nil` when the cell is not a GUID.
+    public let customerId: CustomerID?
+    public var changes: [AddressField: FieldChange]
+    public var issues: [RowIssue]
+
+    /// The customer for messages and reports: normalized when valid.
+    public var customerLabel: String { customerId?.description ?? customerIdText }
+
+    /// Reads `record` through `header`.
+    init(record: CSVRecord, header: HeaderMap) {
+        var issues: [RowIssue] = []
+        func columnName(_ index: Int) -> String {
+            index < header.columns.count ? header.columns[index]?.name ?? header.names[index] : "column \(index + 1)"
+        }
+        for problem in record.problems {
+            switch problem {
+            case .fieldTooLarge(let column, let bytes, let limit):
+                issues.append(
+                    RowIssue(
+                        .fieldTooLarge, field: columnName(column),
+                        "the cell holds \(bytes) bytes; no field may exceed \(limit). Check for a missing quote or "
+                            + "pasted text."))
+            case .invalidUTF8(let column):
+                issues.append(
+                    RowIssue(
+                        .invalidUTF8, field: columnName(column),
+                        "the cell is not valid UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)."))
+            case .nulByte(let column):
+                issues.append(
+                    RowIssue(.nulByte, field: columnName(column), "the cell holds a NUL byte; remove it."))
+            case .strayQuote(let line):
+                issues.append(
+                    RowIssue(
+                        .csvMalformed, field: nil,
+                        "line \(line) has a quote inside an unquoted cell or after a closing quote; quote the whole "
+                            + "cell and write an inner quote as \"\"."))
+            }
+        }
+        let fields = record.fields
+        let extra = fields.dropFirst(header.columns.count)
+        if fields.count < header.columns.count || extra.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+            issues.append(
+                RowIssue(
+                    .columnCount, field: nil,
+                    "the row has \(fields.count) cells but the header has \(header.columns.count); check for a "
+                        + "missing or extra delimiter."))
+        }
+        var changes: [AddressField: FieldChange] = [:]
+        var idText = ""
+        for (index, column) in header.columns.enumerated() where index < fields.count {
+            guard let column else { continue }
+            let cell = fields[index].trimmingWhitespace()
+            switch column {
+            case .customerId:
+                idText = cell
+            case .address(let field):
+                if cell == FieldChange.clearMarker {
+                    changes[field] = .clear
+                } else if !cell.isEmpty {
+                    changes[field] = .set(cell)
+                }
+            }
+        }
+        let customerId = CustomerID(idText)
+        let idUnreadable = record.problems.contains { problem in
+            if case .fieldTooLarge(header.customerIdIndex, _, _) = problem { return true }
+            if case .invalidUTF8(header.customerIdIndex) = problem { return true }
+            if case .nulByte(header.customerIdIndex) = problem { return true }
+            return false
+        }
+        if customerId == nil, !idUnreadable, fields.count > header.customerIdIndex {
+            issues.append(
+                RowIssue(
+                    .customerIdFormat, field: "customerId",
+                    idText.isEmpty
+                        ? "customerId is empty; every row needs the customer's tenant ID (a GUID)."
+                        : "'\(idText)' is not a GUID; expected 8-4-4-4-12 hex digits such as "
+                            + "0b7e2a4c-3f1d-4e5a-9c8b-1a2b3c4d5e6f."))
+        }
+        self.line = record.line
+        self.customerIdText = idText
+        self.customerId = customerId
+        self.changes = changes
+        self.issues = issues
+    }
+}

@@ -1,0 +1,45 @@
+/// What became of one row: the unit of every report.
+public struct RowResult: Sendable, Equatable {
+    /// Per-row outcomes (SPEC §7).
+    public enum Outcome: String, Sendable, CaseIterable, Codable {
+        case valid, invalid
+        case wouldChange = "would-change"
+        case unchanged, failed, applied, conflict, skipped
+    }
+
+    /// One field's change: `before` is `nil` where the field was absent or is not known (validate).
+    public struct Change: Sendable, Equatable {
+        public let field: String
+        public let before: String?
+        public let after: String?
+
+        public init(field: String, before: String?, after: String?) {
+            self.field = field
+            self.before = before
+            self.after = after
+        }
+    }
+
+    public var line: Int
+    /// The customer as normalized, or as written when it is not a valid GUID.
+    public var customerId: String
+    public var outcome: Outcome
+    public var errors: [RowIssue]
+    public var warnings: [RowIssue]
+    public var changes: [Change]
+    public var httpStatus: Int?
+    public var partnerCenterCode: String?
+    public var correlationId: String?
+
+    public init(
+        line: Int, customerId: String, outcome: Outcome, errors: [RowIssue] = [], warnings: [RowIssue] = [],
+        changes: [Change] = []
+    ) {
+        self.line = line
+        self.customerId = customerId
+        self.outcome = outcome
+        self.errors = errors
+        self.warnings = warnings
+        self.changes = changes
+    }
+}

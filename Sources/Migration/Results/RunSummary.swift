@@ -1,0 +1,29 @@
+/// Counts for a finished run: what the closing table shows and the exit code is drawn from.
+public struct RunSummary: Sendable, Equatable {
+    /// The subcommand (`validate`, `plan`, `apply`).
+    public let command: String
+    public private(set) var rows = 0
+    public private(set) var counts: [RowResult.Outcome: Int] = [:]
+    /// Rows whose CSV was malformed: the file must be fixed before anything is applied.
+    public private(set) var malformedRows = 0
+    public private(set) var warnings = 0
+
+    public init(command: String) {
+        self.command = command
+    }
+
+    /// Counts `result`.
+    public mutating func add(_ result: RowResult) {
+        rows += 1
+        counts[result.outcome, default: 0] += 1
+        if result.errors.contains(where: \.code.isMalformedInput) { malformedRows += 1 }
+        warnings += result.warnings.count
+    }
+
+    public func count(_ outcome: RowResult.Outcome) -> Int { counts[outcome] ?? 0 }
+
+    /// Rows that did not succeed.
+    public var unsuccessful: Int {
+        count(.invalid) + count(.failed) + count(.conflict)
+    }
+}

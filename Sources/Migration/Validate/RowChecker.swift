@@ -1,0 +1,47 @@
+import AddressRules
+
+/// Turns input rows into validate's results: duplicates resolved, address fields checked and
+/// normalized offline (SPEC §3: what the row gives, and agreement among its fields).
+public struct RowChecker {
+    private let validator: AddressValidator
+    private let duplicates: DuplicateIndex
+    /// Lines already seen for each repeated customer, to name them in later messages.
+    private var linesSeen: [CustomerID: [Int]] = [:]
+
+    public init(validator: AddressValidator, duplicates: DuplicateIndex) {
+        self.validator = validator
+        self.duplicates = duplicates
+    }
+
+    /// The row with its address normalized and every issue found, plus any warnings.
+    public mutating func check(_ row: InputRow) -> (row: InputRow, warnings: [RowIssue]) {
+        var row = row
+        var warnings: [RowIssue] = []
+        if let id = row.customerId, let entry = duplicates[id] {
+            let earlier = linesSeen[id, default: []]
+            linesSeen[id, default: []].append(row.line)
+            if !entry.identical {
+                let others = earlier.isEmpty ? "" : " (also on line\(earlier.count == 1 ? "" : "s") "
+                    + earlier.map(String.init).joined(separator: ", ") + ")"
+                row.issues.append(
+                    RowIssue(
+                        .duplicateCustomer, field: "customerId",
+                        "customer \(id) appears on \(entry.count) rows with different changes\(others); keep one "
+                            + "row per customer."))
+            } else if let first = earlier.first {
+                warnings.append(
+                    RowIssue(
+                        .duplicateRow, field: "customerId",
+                        "same customer and changes as line \(first); this row is processed once, there."))
+            }
+        }
+        var address: AddressFields = [:]
+        for (field, change) in row.changes { address[field] = change.value ?? "" }
+        let result = validator.check(address, mode: .partial)
+        for (field, value) in result.address where row.changes[field] != .clear {
+            row.changes[field] = .set(value)
+        }
+        row.issues += result.issues.map(RowIssue.init)
+        return (row, warnings)
+    }
+}

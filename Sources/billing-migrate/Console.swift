@@ -1,0 +1,9 @@
+import Foundation
+
+/// Where the tool talks to people: results on stdout, errors and progress on stderr.
+enum Console {
+    /// Writes `text` and a line feed to stderr.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

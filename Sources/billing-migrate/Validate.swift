@@ -1,0 +1,52 @@
+import ArgumentParser
+import Migration
+
+
+/// `billing-migrate validate`: the offline check of a corrections file.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a corrections file offline: CSV structure, columns, and address rules. Sends nothing.",
+        discussion: """
+            Checks each row's own fields: customerId format, country code, state, postal code format and its \
+            agreement with the state, required fields being cleared, and lengths. Rules that need the customer's \
+            current profile wait for `plan`.
+
+            Example:
+              billing-migrate validate samples/corrections-valid.csv --report validation.json
+
+            Exit codes: 0 every row valid; 1 some rows invalid; 2 the file cannot be used as it is (unreadable, bad \
+            header, malformed CSV).
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var report: ReportOptions
+
+    @Flag(name: .shortAndLong, help: "Print only the closing summary, not each problem.")
+    var quiet = false
+
+    func run() throws {
+        let options = try input.fileOptions()
+        do {
+            let writers = try report.reports.map { path throws(FileError) in
+                try JSONReportWriter(path: path, command: "validate", input: input.input)
+            }
+            let summary = try OfflineValidation.run(path: input.input, options: options) { row in
+                if !quiet {
+                    for line in RowListing.lines(for: row) { print(line) }
+                }
+                for writer in writers { try writer.write(row) }
+            }
+            for writer in writers { try writer.finish(summary) }
+            print(RowListing.closing(summary, input: input.input))
+            if summary.malformedRows > 0 { throw ExitStatus.usage.exitCode }
+            if summary.unsuccessful > 0 { throw ExitStatus.rowsFailed.exitCode }
+        } catch let error as InputError {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        } catch let error as FileError {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        }
+    }
+}
