@@ -41,7 +41,8 @@ public struct AddressValidator: Sendable {
             result.issues.append(
                 AddressIssue(
                     .regionNotAllowed, field: .region,
-                    "Partner Center rejects region on \(country.name) addresses; leave the cell empty or write <clear>."))
+                    "Partner Center rejects region on \(country.name) addresses; leave the cell empty or write <clear>."
+                ))
         }
         return finish(result)
     }
@@ -125,15 +126,18 @@ public struct AddressValidator: Sendable {
 
     private func codeList(_ subdivisions: [Subdivision]) -> String {
         let codes = subdivisions.map(\.code)
-        return codes.count <= 16 ? codes.joined(separator: ", ") : codes.prefix(12).joined(separator: ", ")
-            + " … (\(codes.count) codes)"
+        return codes.count <= 16
+            ? codes.joined(separator: ", ")
+            : codes.prefix(12).joined(separator: ", ")
+                + " … (\(codes.count) codes)"
     }
 
     private func checkPostalCode(_ result: inout Result, country: CountryRules, subdivision: Subdivision?) {
         guard let postal = result.address[.postalCode], !postal.isEmpty, let pattern = country.postalPattern else {
             return
         }
-        guard let normalized = PostalCodeNormalizer.normalize(postal, pattern: pattern, examples: country.postalExamples)
+        guard
+            let normalized = PostalCodeNormalizer.normalize(postal, pattern: pattern, examples: country.postalExamples)
         else {
             let examples = country.postalExamples.prefix(3).joined(separator: ", ")
             result.issues.append(

@@ -39,7 +39,8 @@ struct InputOptions: ParsableArguments {
 struct ReportOptions: ParsableArguments {
     @Option(
         name: .customLong("report"),
-        help: ArgumentHelp("Write a report; the format comes from the extension (.json). Repeatable.", valueName: "file"))
+        help: ArgumentHelp(
+            "Write a report; the format comes from the extension (.json). Repeatable.", valueName: "file"))
     var reports: [String] = []
 
     func validate() throws {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Migration
 
-
 /// `billing-migrate validate`: the offline check of a corrections file.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -14,15 +14,31 @@ struct AddressValidatorTests {
         result.issues.map { "\($0.field.rawValue):\($0.code.rawValue)" }
     }
 
-    @Test("normalizes country, state and postal code", arguments: [
-        ([AddressField.country: "gb", .postalCode: "ec1y8sy"], [AddressField.country: "GB", .postalCode: "EC1Y 8SY"]),
-        ([.country: "us", .state: "wa", .postalCode: "98052"], [.country: "US", .state: "WA", .postalCode: "98052"]),
-        ([.country: "US", .state: "Washington", .postalCode: "980521234"],
-         [.country: "US", .state: "WA", .postalCode: "98052-1234"]),
-        ([.country: "US", .postalCode: "98052 1234"], [.country: "US", .postalCode: "98052-1234"]),
-        ([.country: "CA", .state: "on", .postalCode: "k1a0b1"], [.country: "CA", .state: "ON", .postalCode: "K1A 0B1"]),
-        ([.country: "MX", .state: "Ags.", .postalCode: "20000"], [.country: "MX", .state: "AGU", .postalCode: "20000"]),
-    ])
+    @Test(
+        "normalizes country, state and postal code",
+        arguments: [
+            (
+                [AddressField.country: "gb", .postalCode: "ec1y8sy"],
+                [AddressField.country: "GB", .postalCode: "EC1Y 8SY"]
+            ),
+            (
+                [.country: "us", .state: "wa", .postalCode: "98052"],
+                [.country: "US", .state: "WA", .postalCode: "98052"]
+            ),
+            (
+                [.country: "US", .state: "Washington", .postalCode: "980521234"],
+                [.country: "US", .state: "WA", .postalCode: "98052-1234"]
+            ),
+            ([.country: "US", .postalCode: "98052 1234"], [.country: "US", .postalCode: "98052-1234"]),
+            (
+                [.country: "CA", .state: "on", .postalCode: "k1a0b1"],
+                [.country: "CA", .state: "ON", .postalCode: "K1A 0B1"]
+            ),
+            (
+                [.country: "MX", .state: "Ags.", .postalCode: "20000"],
+                [.country: "MX", .state: "AGU", .postalCode: "20000"]
+            ),
+        ])
     func normalization(input: AddressFields, expected: AddressFields) {
         let result = partial(input)
         #expect(result.issues.isEmpty)
@@ -57,10 +73,12 @@ struct AddressValidatorTests {
         #expect(partial([.country: "US", .state: "DC"]).isValid)
     }
 
-    @Test("postal codes must fit the country's pattern", arguments: [
-        ("US", "98052 12345", false), ("US", "9805", false), ("US", "98052-1234", true),
-        ("CA", "123456", false), ("DE", "10115", true), ("DE", "1011", false), ("NL", "1012 ab", true),
-    ])
+    @Test(
+        "postal codes must fit the country's pattern",
+        arguments: [
+            ("US", "98052 12345", false), ("US", "9805", false), ("US", "98052-1234", true),
+            ("CA", "123456", false), ("DE", "10115", true), ("DE", "1011", false), ("NL", "1012 ab", true),
+        ])
     func postalFormat(country: String, postal: String, valid: Bool) {
         let result = partial([.country: country, .postalCode: postal])
         #expect(result.isValid == valid, "\(result.issues)")
@@ -87,15 +105,19 @@ struct AddressValidatorTests {
 
     @Test("a complete address needs every field its country requires")
     func completeAddress() {
-        let complete: AddressFields = [.addressLine1: "1 Microsoft Way", .city: "Redmond", .state: "WA",
-                                       .postalCode: "98052", .country: "US"]
+        let complete: AddressFields = [
+            .addressLine1: "1 Microsoft Way", .city: "Redmond", .state: "WA",
+            .postalCode: "98052", .country: "US",
+        ]
         #expect(validator.check(complete, mode: .complete).isValid)
         var missing = complete
         missing[.city] = nil
         #expect(codes(validator.check(missing, mode: .complete)) == ["city:required-field"])
         #expect(codes(validator.check(missing, mode: .partial)) == [])
-        let russia: AddressFields = [.addressLine1: "Tverskaya 1", .city: "Moscow", .state: "Moskva",
-                                     .postalCode: "125009", .country: "RU"]
+        let russia: AddressFields = [
+            .addressLine1: "Tverskaya 1", .city: "Moscow", .state: "Moskva",
+            .postalCode: "125009", .country: "RU",
+        ]
         #expect(codes(validator.check(russia, mode: .complete)) == ["phoneNumber:required-field"])
     }
 

@@ -4,7 +4,8 @@ import Testing
 @testable import CSVReading
 
 /// Reads every record of `text` (or `bytes`), with the given options.
-private func readAll(_ bytes: [UInt8], _ configure: (inout CSVReader.Options) -> Void = { _ in }) throws -> [CSVRecord] {
+private func readAll(_ bytes: [UInt8], _ configure: (inout CSVReader.Options) -> Void = { _ in }) throws -> [CSVRecord]
+{
     var options = CSVReader.Options()
     configure(&options)
     let reader = CSVReader(bytes: bytes, name: "test.csv", options: options)
@@ -84,7 +85,8 @@ struct CSVReaderTests {
 
     @Test("invalid UTF-8 and NUL bytes are named by column and line")
     func invalidBytes() throws {
-        let bytes = Array("h1,h2\n".utf8) + [UInt8(ascii: "a"), UInt8(ascii: ","), 0xC3, 0x28, 0x0A]
+        let bytes =
+            Array("h1,h2\n".utf8) + [UInt8(ascii: "a"), UInt8(ascii: ","), 0xC3, 0x28, 0x0A]
             + Array("b,".utf8) + [0x78, 0x00, 0x79, 0x0A] + Array("c,d\n".utf8)
         let records = try readAll(bytes)
         #expect(records[1].line == 2)
@@ -105,11 +107,13 @@ struct CSVReaderTests {
     @Test("a runaway quoted field stops the read instead of filling memory")
     func runawayQuote() throws {
         let text = "h1,h2\nc,\"open\n" + String(repeating: "filler line\n", count: 200)
-        let reader = CSVReader(bytes: Array(text.utf8), name: "in.csv", options: {
-            var options = CSVReader.Options()
-            options.runawayFieldBytes = 1000
-            return options
-        }())
+        let reader = CSVReader(
+            bytes: Array(text.utf8), name: "in.csv",
+            options: {
+                var options = CSVReader.Options()
+                options.runawayFieldBytes = 1000
+                return options
+            }())
         _ = try reader.next()
         #expect(throws: CSVError(.unterminatedQuote(line: 2), path: "in.csv")) { try reader.next() }
     }

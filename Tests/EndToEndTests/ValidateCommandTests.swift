@@ -50,24 +50,28 @@ struct ValidateCommandTests {
         let report = folder.appendingPathComponent("report.json").path
         let output = try ToolRunner.run(["validate", ToolRunner.sample("corrections-invalid.csv"), "--report", report])
         #expect(output.status == 1)
-        #expect(output.stdout.contains("line 2: error [country-unknown] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21, country: 'UK'"))
+        #expect(
+            output.stdout.contains(
+                "line 2: error [country-unknown] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21, country: 'UK'"))
         #expect(output.stdout.contains("use GB"))
         #expect(output.stdout.contains("line 3: error [postal-state-mismatch]"))
         #expect(output.stdout.contains("line 4: error [customer-id-format] customer not-a-guid"))
         let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
         let codes = rows.map { row in ((row["errors"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String } }
-        #expect(codes == [
-            ["country-unknown"], ["postal-state-mismatch"], ["customer-id-format"], ["state-unknown"],
-            ["postal-code-format"], ["required-field"], ["region-not-allowed"], ["duplicate-customer"], [],
-            ["duplicate-customer"],
-        ])
+        #expect(
+            codes == [
+                ["country-unknown"], ["postal-state-mismatch"], ["customer-id-format"], ["state-unknown"],
+                ["postal-code-format"], ["required-field"], ["region-not-allowed"], ["duplicate-customer"], [],
+                ["duplicate-customer"],
+            ])
     }
 
     @Test("an unknown column exits 2 with the closest known name, and writes no report")
     func unknownColumn() throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
-        try "customerId,postcode2\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,98052\n".write(to: input, atomically: true, encoding: .utf8)
+        try "customerId,postcode2\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,98052\n".write(
+            to: input, atomically: true, encoding: .utf8)
         let report = folder.appendingPathComponent("report.json").path
         let output = try ToolRunner.run(["validate", input.path, "--report", report])
         #expect(output.status == 2)
@@ -85,7 +89,8 @@ struct ValidateCommandTests {
         try Data(bytes).write(to: input)
         let output = try ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)
-        #expect(output.stdout.contains("line 2: error [invalid-utf8] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01, city"))
+        #expect(
+            output.stdout.contains("line 2: error [invalid-utf8] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01, city"))
         #expect(output.stdout.contains("line 3: error [country-unknown]"))
         #expect(output.stdout.contains("not well-formed CSV"))
     }
@@ -94,7 +99,8 @@ struct ValidateCommandTests {
     func unterminatedQuote() throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
-        try "customerId,city\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,\"Bergen\nmore\n"
+        try
+            "customerId,city\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,\"Bergen\nmore\n"
             .write(to: input, atomically: true, encoding: .utf8)
         let output = try ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)
@@ -112,10 +118,12 @@ struct ValidateCommandTests {
         #expect(output.stdout.contains("no data rows"))
     }
 
-    @Test("usage errors exit 2 with a message, not a stack trace", arguments: [
-        ["validate"], ["validate", "x.csv", "--report", "r.txt"], ["validate", "x.csv", "--delimiter", "ab"],
-        ["no-such-command"],
-    ])
+    @Test(
+        "usage errors exit 2 with a message, not a stack trace",
+        arguments: [
+            ["validate"], ["validate", "x.csv", "--report", "r.txt"], ["validate", "x.csv", "--delimiter", "ab"],
+            ["no-such-command"],
+        ])
     func usageErrors(arguments: [String]) throws {
         let output = try ToolRunner.run(arguments)
         #expect(output.status == 2)

@@ -15,10 +15,13 @@ struct HeaderMapTests {
         #expect(header.customerIdIndex == 0)
     }
 
-    @Test("each alias lands on its field", arguments: [
-        ("customer-tenant-id", "customerId"), ("tenantId", "customerId"), ("province", "state"),
-        ("zip", "postalCode"), ("zipCode", "postalCode"), ("postcode", "postalCode"), ("Phone Number", "phoneNumber"),
-    ])
+    @Test(
+        "each alias lands on its field",
+        arguments: [
+            ("customer-tenant-id", "customerId"), ("tenantId", "customerId"), ("province", "state"),
+            ("zip", "postalCode"), ("zipCode", "postalCode"), ("postcode", "postalCode"),
+            ("Phone Number", "phoneNumber"),
+        ])
     func alias(name: String, canonical: String) throws {
         let header = try map(canonical == "customerId" ? ["city", name] : ["customerId", name])
         #expect(header.columns.last??.name == canonical)
@@ -49,7 +52,10 @@ struct HeaderMapTests {
 
     @Test("a field named twice, even through an alias, is refused")
     func repeatedColumn() {
-        #expect(throws: InputError(path: "in.csv", line: 1, "columns 'zip' and 'postalCode' both mean postalCode; keep one of them.")) {
+        #expect(
+            throws: InputError(
+                path: "in.csv", line: 1, "columns 'zip' and 'postalCode' both mean postalCode; keep one of them.")
+        ) {
             try map(["customerId", "zip", "postalCode"])
         }
     }

@@ -22,7 +22,8 @@ struct OfflineValidationTests {
 
     @Test("identical duplicate rows: the first is processed, the others warned about")
     func identicalDuplicates() throws {
-        let (summary, rows) = try validate("""
+        let (summary, rows) = try validate(
+            """
             customerId,city
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo
             3C9A8B2E-1F4D-4A6B-9E2C-5D7F8A1B2C01, Oslo
@@ -36,7 +37,8 @@ struct OfflineValidationTests {
 
     @Test("duplicates that differ are all invalid, the first one included")
     func differingDuplicates() throws {
-        let (summary, rows) = try validate("""
+        let (summary, rows) = try validate(
+            """
             customerId,city
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,Bergen
@@ -50,21 +52,24 @@ struct OfflineValidationTests {
 
     @Test("values come out normalized and cleared fields as null")
     func normalizedChanges() throws {
-        let (_, rows) = try validate("""
+        let (_, rows) = try validate(
+            """
             customerId,state,postalCode,country,addressLine2
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Washington,98052,us,<clear>
             """)
-        #expect(rows[0].changes == [
-            RowResult.Change(field: "addressLine2", before: nil, after: nil),
-            RowResult.Change(field: "state", before: nil, after: "WA"),
-            RowResult.Change(field: "postalCode", before: nil, after: "98052"),
-            RowResult.Change(field: "country", before: nil, after: "US"),
-        ])
+        #expect(
+            rows[0].changes == [
+                RowResult.Change(field: "addressLine2", before: nil, after: nil),
+                RowResult.Change(field: "state", before: nil, after: "WA"),
+                RowResult.Change(field: "postalCode", before: nil, after: "98052"),
+                RowResult.Change(field: "country", before: nil, after: "US"),
+            ])
     }
 
     @Test("a bad row after a quoted multi-line field is reported at its own line")
     func lineAfterMultiline() throws {
-        let (_, rows) = try validate("""
+        let (_, rows) = try validate(
+            """
             customerId,addressLine1,country
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,"Suite 1
             Building 2",US
@@ -76,7 +81,8 @@ struct OfflineValidationTests {
 
     @Test("malformed rows are counted, and the rest of the file is still checked")
     func malformedRows() throws {
-        let (summary, rows) = try validate("""
+        let (summary, rows) = try validate(
+            """
             customerId,city
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Os"lo
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,Bergen,extra

@@ -32,7 +32,9 @@ public struct HeaderMap: Sendable {
             columns.append(column)
         }
         let separators: [(character: String, name: String)] = [(";", ";"), ("\t", "tab"), ("|", "|")]
-        if header.count == 1, let only = header.first, let name = separators.first(where: { only.contains($0.character) })?.name {
+        if header.count == 1, let only = header.first,
+            let name = separators.first(where: { only.contains($0.character) })?.name
+        {
             throw InputError(
                 path: path, line: line,
                 "the header is one column holding '\(name)'; if the file is separated by '\(name)', pass "

@@ -20,7 +20,8 @@ public enum RowListing {
         if summary.warnings > 0 { parts.append("\(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")") }
         var text = "\(input): \(summary.rows) row\(summary.rows == 1 ? "" : "s"): \(parts.joined(separator: ", "))."
         if summary.malformedRows > 0 {
-            text += " \(summary.malformedRows) row\(summary.malformedRows == 1 ? " is" : "s are") not well-formed "
+            text +=
+                " \(summary.malformedRows) row\(summary.malformedRows == 1 ? " is" : "s are") not well-formed "
                 + "CSV: fix the file before anything can be applied from it."
         }
         return text

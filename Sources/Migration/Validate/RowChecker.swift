@@ -21,8 +21,11 @@ public struct RowChecker {
             let earlier = linesSeen[id, default: []]
             linesSeen[id, default: []].append(row.line)
             if !entry.identical {
-                let others = earlier.isEmpty ? "" : " (also on line\(earlier.count == 1 ? "" : "s") "
-                    + earlier.map(String.init).joined(separator: ", ") + ")"
+                let others =
+                    earlier.isEmpty
+                    ? ""
+                    : " (also on line\(earlier.count == 1 ? "" : "s") "
+                        + earlier.map(String.init).joined(separator: ", ") + ")"
                 row.issues.append(
                     RowIssue(
                         .duplicateCustomer, field: "customerId",
