@@ -56,7 +56,7 @@ public struct AddressValidator: Sendable {
 
     private func checkLengths(_ result: inout Result) {
         for (field, value) in result.address {
-            guard let limit = field.maximumLength else { continue }
+            guard let limit = field.maximumLength, value.utf8.count > limit else { continue }
             let length = value.count
             if length > limit {
                 result.issues.append(
@@ -133,12 +133,10 @@ public struct AddressValidator: Sendable {
     }
 
     private func checkPostalCode(_ result: inout Result, country: CountryRules, subdivision: Subdivision?) {
-        guard let postal = result.address[.postalCode], !postal.isEmpty, let pattern = country.postalPattern else {
+        guard let postal = result.address[.postalCode], !postal.isEmpty, let postalCodes = country.postalCodes else {
             return
         }
-        guard
-            let normalized = PostalCodeNormalizer.normalize(postal, pattern: pattern, examples: country.postalExamples)
-        else {
+        guard let normalized = postalCodes.normalize(postal) else {
             let examples = country.postalExamples.prefix(3).joined(separator: ", ")
             result.issues.append(
                 AddressIssue(

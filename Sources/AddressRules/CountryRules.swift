@@ -6,7 +6,9 @@ public struct CountryRules: Sendable {
     /// The country's English name.
     public let name: String
     /// The full-match postal pattern, if the country has postal codes.
-    public let postalPattern: PostalPattern?
+    public var postalPattern: PostalPattern? { postalCodes?.pattern }
+    /// The pattern and the written forms of the examples.
+    let postalCodes: PostalCodeNormalizer?
     /// Examples of well-formed postal codes, for messages and normalization.
     public let postalExamples: [String]
     public let postalRequired: Bool
@@ -33,7 +35,9 @@ public struct CountryRules: Sendable {
     init(_ entry: CountryTable.Entry) throws(PatternError) {
         code = entry.code
         name = entry.name
-        postalPattern = try entry.postalPattern.map { pattern throws(PatternError) in try PostalPattern(pattern) }
+        postalCodes = try entry.postalPattern.map { pattern throws(PatternError) in
+            PostalCodeNormalizer(pattern: try PostalPattern(pattern), examples: entry.postalExamples)
+        }
         postalExamples = entry.postalExamples
         postalRequired = entry.postalRequired
         stateRequired = entry.stateRequired

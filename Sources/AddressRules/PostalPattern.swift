@@ -24,6 +24,9 @@ public struct PostalPattern: Sendable {
     /// Whether the whole of `text` matches.
     public func matches(_ text: some StringProtocol) -> Bool { run(Array(text.utf8), wholeInput: true) }
 
+    /// Whether the whole of `bytes` matches.
+    func matches(bytes: [UInt8]) -> Bool { run(bytes, wholeInput: true) }
+
     /// Whether some prefix of `text` matches (how Google's per-subdivision `zip` prefixes apply).
     public func matchesPrefix(_ text: some StringProtocol) -> Bool { run(Array(text.utf8), wholeInput: false) }
 

@@ -25,12 +25,23 @@ final class ParseState {
         } else if bytes.count > 0, memchr(bytes.baseAddress!, 0, bytes.count) != nil {
             problems.append(.nulByte(column: column))
             fields.append("")
-        } else if let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) {
+        } else if let text = Self.text(bytes.bindMemory(to: UInt8.self)) {
             fields.append(text)
         } else {
             problems.append(.invalidUTF8(column: column))
             fields.append("")
         }
+    }
+
+    /// The bytes as a string, or `nil` when they are not UTF-8. ASCII, the common case, skips the
+    /// generic validator.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 
     /// Closes the record in progress. A record of nothing but empty fields is a blank line.

@@ -6,9 +6,9 @@ public struct ChangeRequest: Sendable, Equatable {
     public let line: Int
     public let customerId: CustomerID
     /// The fields to change. A field the row leaves empty is absent: it keeps its current value.
-    public var changes: [AddressField: FieldChange]
+    public var changes: FieldMap<FieldChange>
 
-    public init(line: Int, customerId: CustomerID, changes: [AddressField: FieldChange]) {
+    public init(line: Int, customerId: CustomerID, changes: FieldMap<FieldChange>) {
         self.line = line
         self.customerId = customerId
         self.changes = changes

@@ -49,11 +49,7 @@ public struct DuplicateIndex: Sendable {
         let changes: Int
     }
 
-    private static func fingerprint(_ changes: [AddressField: FieldChange]) -> Int {
-        var hasher = Hasher()
-        for field in AddressField.allCases {
-            hasher.combine(changes[field])
-        }
-        return hasher.finalize()
+    private static func fingerprint(_ changes: FieldMap<FieldChange>) -> Int {
+        changes.hashValue
     }
 }

@@ -8,7 +8,7 @@ public struct InputRow: Sendable {
     public let customerIdText: String
     /// The parsed customer, `nil` when the cell is not a GUID.
     public let customerId: CustomerID?
-    public var changes: [AddressField: FieldChange]
+    public var changes: FieldMap<FieldChange>
     public var issues: [RowIssue]
 
     /// The customer for messages and reports: normalized when valid.
@@ -53,7 +53,7 @@ public struct InputRow: Sendable {
                     "the row has \(fields.count) cells but the header has \(header.columns.count); check for a "
                         + "missing or extra delimiter."))
         }
-        var changes: [AddressField: FieldChange] = [:]
+        var changes = FieldMap<FieldChange>()
         var idText = ""
         for (index, column) in header.columns.enumerated() where index < fields.count {
             guard let column else { continue }

@@ -19,8 +19,8 @@ public enum OfflineValidation {
             let result = RowResult(
                 line: row.line, customerId: row.customerLabel, outcome: row.issues.isEmpty ? .valid : .invalid,
                 errors: row.issues, warnings: warnings,
-                changes: row.changes.sorted { $0.key < $1.key }.map {
-                    RowResult.Change(field: $0.key.rawValue, before: nil, after: $0.value.value)
+                changes: row.changes.map {
+                    RowResult.Change(field: $0.field.rawValue, before: nil, after: $0.value.value)
                 })
             summary.add(result)
             try sink(result)

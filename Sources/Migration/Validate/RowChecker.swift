@@ -38,8 +38,7 @@ public struct RowChecker {
                         "same customer and changes as line \(first); this row is processed once, there."))
             }
         }
-        var address: AddressFields = [:]
-        for (field, change) in row.changes { address[field] = change.value ?? "" }
+        let address = row.changes.mapValues { $0.value ?? "" }
         let result = validator.check(address, mode: .partial)
         for (field, value) in result.address where row.changes[field] != .clear {
             row.changes[field] = .set(value)
