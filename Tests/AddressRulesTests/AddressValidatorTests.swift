@@ -14,31 +14,31 @@ struct AddressValidatorTests {
         result.issues.map { "\($0.field.rawValue):\($0.code.rawValue)" }
     }
 
-    @Test(
-        "normalizes country, state and postal code",
-        arguments: [
-            (
-                [AddressField.country: "gb", .postalCode: "ec1y8sy"],
-                [AddressField.country: "GB", .postalCode: "EC1Y 8SY"]
-            ),
-            (
-                [.country: "us", .state: "wa", .postalCode: "98052"],
-                [.country: "US", .state: "WA", .postalCode: "98052"]
-            ),
-            (
-                [.country: "US", .state: "Washington", .postalCode: "980521234"],
-                [.country: "US", .state: "WA", .postalCode: "98052-1234"]
-            ),
-            ([.country: "US", .postalCode: "98052 1234"], [.country: "US", .postalCode: "98052-1234"]),
-            (
-                [.country: "CA", .state: "on", .postalCode: "k1a0b1"],
-                [.country: "CA", .state: "ON", .postalCode: "K1A 0B1"]
-            ),
-            (
-                [.country: "MX", .state: "Ags.", .postalCode: "20000"],
-                [.country: "MX", .state: "AGU", .postalCode: "20000"]
-            ),
-        ])
+    static let normalizationCases: [(AddressFields, AddressFields)] = [
+        (
+            [.country: "gb", .postalCode: "ec1y8sy"],
+            [.country: "GB", .postalCode: "EC1Y 8SY"]
+        ),
+        (
+            [.country: "us", .state: "wa", .postalCode: "98052"],
+            [.country: "US", .state: "WA", .postalCode: "98052"]
+        ),
+        (
+            [.country: "US", .state: "Washington", .postalCode: "980521234"],
+            [.country: "US", .state: "WA", .postalCode: "98052-1234"]
+        ),
+        ([.country: "US", .postalCode: "98052 1234"], [.country: "US", .postalCode: "98052-1234"]),
+        (
+            [.country: "CA", .state: "on", .postalCode: "k1a0b1"],
+            [.country: "CA", .state: "ON", .postalCode: "K1A 0B1"]
+        ),
+        (
+            [.country: "MX", .state: "Ags.", .postalCode: "20000"],
+            [.country: "MX", .state: "AGU", .postalCode: "20000"]
+        ),
+    ]
+
+    @Test("normalizes country, state and postal code", arguments: normalizationCases)
     func normalization(input: AddressFields, expected: AddressFields) {
         let result = partial(input)
         #expect(result.issues.isEmpty)
