@@ -1,6 +1,6 @@
 /// The offline address rules of one country: Google's i18n address data with Partner Center's
 /// overrides (see `scripts/partner-center-overrides.json`).
-public struct CountryRules: Sendable {
+public final class CountryRules: Sendable {
     /// ISO 3166-1 alpha-2 code, upper case.
     public let code: String
     /// The country's English name.

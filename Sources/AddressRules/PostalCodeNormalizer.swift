@@ -33,24 +33,62 @@ struct PostalCodeNormalizer: Sendable {
     }
 
     /// The normalized code, or `nil` when no form of `text` matches the pattern.
-    func normalize(_ text: String) -> String? {
-        var upper = Array(text.utf8)
-        for index in upper.indices where upper[index] >= UInt8(ascii: "a") && upper[index] <= UInt8(ascii: "z") {
-            upper[index] -= 0x20
+    func normalize(_ original: String) -> String? {
+        var text = original
+        let length = text.utf8.count
+        guard length <= 64 else { return nil }
+        return text.withUTF8 { input in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * 64 + 8) { scratch in
+                let upper = UnsafeMutableBufferPointer(rebasing: scratch[0..<length])
+                var compactCount = 0
+                let compactBase = 64
+                for (index, byte) in input.enumerated() {
+                    let folded = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte
+                    upper[index] = folded
+                    if !Self.isSeparator(folded) {
+                        scratch[compactBase + compactCount] = folded
+                        compactCount += 1
+                    }
+                }
+                let compact = UnsafeMutableBufferPointer(rebasing: scratch[compactBase..<compactBase + compactCount])
+                let candidateBase = 128
+                var found: Range<Int>?
+                var ambiguous = false
+                for shape in shapes where shape.compactLength == compactCount {
+                    let length = compactCount + shape.separators.count
+                    let candidate = UnsafeMutableBufferPointer(
+                        rebasing: scratch[candidateBase..<candidateBase + length])
+                    var source = 0
+                    var separator = 0
+                    for index in 0..<length {
+                        if separator < shape.separators.count, shape.separators[separator].offset == index {
+                            candidate[index] = shape.separators[separator].byte
+                            separator += 1
+                        } else {
+                            candidate[index] = compact[source]
+                            source += 1
+                        }
+                    }
+                    guard pattern.matches(bytes: UnsafeBufferPointer(candidate)) else { continue }
+                    if found != nil { ambiguous = true }
+                    found = candidateBase..<candidateBase + length
+                    if ambiguous { break }
+                }
+                if let found, !ambiguous {
+                    if found.count == length, UnsafeBufferPointer(rebasing: scratch[found]).elementsEqual(input) {
+                        return original
+                    }
+                    return String(decoding: UnsafeBufferPointer(rebasing: scratch[found]), as: UTF8.self)
+                }
+                if pattern.matches(bytes: UnsafeBufferPointer(upper)) {
+                    return String(decoding: UnsafeBufferPointer(upper), as: UTF8.self)
+                }
+                if pattern.matches(bytes: UnsafeBufferPointer(compact)) {
+                    return String(decoding: UnsafeBufferPointer(compact), as: UTF8.self)
+                }
+                return nil
+            }
         }
-        let compact = upper.filter { !Self.isSeparator($0) }
-        var found: [UInt8]?
-        var ambiguous = false
-        for shape in shapes where shape.compactLength == compact.count {
-            var candidate = compact
-            for (offset, byte) in shape.separators { candidate.insert(byte, at: offset) }
-            guard pattern.matches(bytes: candidate) else { continue }
-            if let found, found != candidate { ambiguous = true }
-            found = candidate
-        }
-        if let found, !ambiguous { return String(decoding: found, as: UTF8.self) }
-        if pattern.matches(bytes: upper) { return String(decoding: upper, as: UTF8.self) }
-        return pattern.matches(bytes: compact) ? String(decoding: compact, as: UTF8.self) : nil
     }
 
     private static func isSeparator(_ byte: UInt8) -> Bool {

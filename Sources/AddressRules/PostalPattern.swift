@@ -22,54 +22,80 @@ public struct PostalPattern: Sendable {
     }
 
     /// Whether the whole of `text` matches.
-    public func matches(_ text: some StringProtocol) -> Bool { run(Array(text.utf8), wholeInput: true) }
+    public func matches(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { run($0, wholeInput: true) }
+    }
 
     /// Whether the whole of `bytes` matches.
-    func matches(bytes: [UInt8]) -> Bool { run(bytes, wholeInput: true) }
+    func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool { run(bytes, wholeInput: true) }
 
     /// Whether some prefix of `text` matches (how Google's per-subdivision `zip` prefixes apply).
-    public func matchesPrefix(_ text: some StringProtocol) -> Bool { run(Array(text.utf8), wholeInput: false) }
+    public func matchesPrefix(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { run($0, wholeInput: false) }
+    }
 
-    private func run(_ input: [UInt8], wholeInput: Bool) -> Bool {
-        var stack: [(pc: Int, position: Int)] = [(0, 0)]
-        var budget = 100_000
-        while let (startPC, startPosition) = stack.popLast() {
-            var pc = startPC
-            var position = startPosition
-            thread: while budget > 0 {
-                budget -= 1
-                switch program[pc] {
-                case .byte(let byte):
-                    guard position < input.count, input[position] == byte else { break thread }
-                    position += 1
-                    pc += 1
-                case .set(let set):
-                    guard position < input.count, set.contains(input[position]) else { break thread }
-                    position += 1
-                    pc += 1
-                case .split(let preferred, let other):
-                    stack.append((other, position))
-                    pc = preferred
-                case .jump(let target):
-                    pc = target
-                case .assertStart:
-                    guard position == 0 else { break thread }
-                    pc += 1
-                case .assertEnd:
-                    guard position == input.count else { break thread }
-                    pc += 1
-                case .assertWordBoundary:
-                    let before = position > 0 && ByteSet.word.contains(input[position - 1])
-                    let after = position < input.count && ByteSet.word.contains(input[position])
-                    guard before != after else { break thread }
-                    pc += 1
-                case .match:
-                    if !wholeInput || position == input.count { return true }
-                    break thread
+    /// Runs the machine over `input`. Alternatives waiting to be tried live in a small buffer on
+    /// the stack, spilling to the heap only for patterns with many open alternatives.
+    private func run(_ input: UnsafeBufferPointer<UInt8>, wholeInput: Bool) -> Bool {
+        withUnsafeTemporaryAllocation(of: (pc: Int, position: Int).self, capacity: 48) { inline in
+            var inlineCount = 1
+            inline[0] = (0, 0)
+            var spilled: [(pc: Int, position: Int)] = []
+            var budget = 100_000
+            func push(_ entry: (pc: Int, position: Int)) {
+                if spilled.isEmpty, inlineCount < inline.count {
+                    inline[inlineCount] = entry
+                    inlineCount += 1
+                } else {
+                    spilled.append(entry)
                 }
             }
+            func pop() -> (pc: Int, position: Int)? {
+                if let entry = spilled.popLast() { return entry }
+                guard inlineCount > 0 else { return nil }
+                inlineCount -= 1
+                return inline[inlineCount]
+            }
+            while let (startPC, startPosition) = pop() {
+                var pc = startPC
+                var position = startPosition
+                thread: while budget > 0 {
+                    budget -= 1
+                    switch program[pc] {
+                    case .byte(let byte):
+                        guard position < input.count, input[position] == byte else { break thread }
+                        position += 1
+                        pc += 1
+                    case .set(let set):
+                        guard position < input.count, set.contains(input[position]) else { break thread }
+                        position += 1
+                        pc += 1
+                    case .split(let preferred, let other):
+                        push((other, position))
+                        pc = preferred
+                    case .jump(let target):
+                        pc = target
+                    case .assertStart:
+                        guard position == 0 else { break thread }
+                        pc += 1
+                    case .assertEnd:
+                        guard position == input.count else { break thread }
+                        pc += 1
+                    case .assertWordBoundary:
+                        let before = position > 0 && ByteSet.word.contains(input[position - 1])
+                        let after = position < input.count && ByteSet.word.contains(input[position])
+                        guard before != after else { break thread }
+                        pc += 1
+                    case .match:
+                        if !wholeInput || position == input.count { return true }
+                        break thread
+                    }
+                }
+            }
+            return false
         }
-        return false
     }
 }
 

@@ -6,64 +6,67 @@
 
 /// What the libcsv callbacks build up between two calls of `csv_parse`: the record in progress,
 /// the records finished, and the line bookkeeping.
+///
+/// Its properties opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`): they are
+/// touched once per field on the hot path, and only ever by the reader that owns the state,
+/// from one thread, one access at a time (the callbacks run inside `csv_parse`, which the
+/// reader calls synchronously).
 final class ParseState {
-    var maxFieldBytes = 4096
+    @exclusivity(unchecked) var maxFieldBytes = 4096
     /// The line the parser is on (1-based): one more than the line feeds fed so far.
-    var line = 1
-    var recordStartLine = 1
-    var fieldStartLine = 1
-    var fields: [String] = []
-    var problems: [CSVProblem] = []
-    var ready: [CSVRecord] = []
+    @exclusivity(unchecked) var line = 1
+    @exclusivity(unchecked) var recordStartLine = 1
+    @exclusivity(unchecked) var fieldStartLine = 1
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var ends: [Int] = []
+    @exclusivity(unchecked) var problems: [CSVProblem] = []
+    @exclusivity(unchecked) var ready: [CSVRecord] = []
 
-    func addField(_ bytes: UnsafeRawBufferPointer) {
-        let column = fields.count
+    func addField(_ field: UnsafeRawBufferPointer) {
+        let column = ends.count
         fieldStartLine = line
-        if bytes.count > maxFieldBytes {
-            problems.append(.fieldTooLarge(column: column, bytes: bytes.count, limit: maxFieldBytes))
-            fields.append("")
-        } else if bytes.count > 0, memchr(bytes.baseAddress!, 0, bytes.count) != nil {
+        defer { ends.append(bytes.count) }
+        guard field.count > 0 else { return }
+        if field.count > maxFieldBytes {
+            problems.append(.fieldTooLarge(column: column, bytes: field.count, limit: maxFieldBytes))
+        } else if memchr(field.baseAddress!, 0, field.count) != nil {
             problems.append(.nulByte(column: column))
-            fields.append("")
-        } else if let text = Self.text(bytes.bindMemory(to: UInt8.self)) {
-            fields.append(text)
-        } else {
+        } else if !Self.isUTF8(field.bindMemory(to: UInt8.self)) {
             problems.append(.invalidUTF8(column: column))
-            fields.append("")
+        } else {
+            bytes.append(contentsOf: field)
         }
     }
 
-    /// The bytes as a string, or `nil` when they are not UTF-8. ASCII, the common case, skips the
-    /// generic validator.
-    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var ascii = true
+    /// Whether the bytes are UTF-8. ASCII, the common case, skips the generic validator.
+    private static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
+            return String(validating: bytes, as: UTF8.self) != nil
         }
-        return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+        return true
     }
 
     /// Closes the record in progress. A record of nothing but empty fields is a blank line.
     func endRecord() {
-        defer {
-            fields.removeAll(keepingCapacity: true)
-            problems.removeAll(keepingCapacity: true)
-            recordStartLine = line
-            fieldStartLine = line
-        }
-        if problems.isEmpty, fields.allSatisfy(\.isEmpty) { return }
-        ready.append(CSVRecord(line: recordStartLine, fields: fields, problems: problems))
+        let record = CSVRecord(line: recordStartLine, bytes: bytes, ends: ends, problems: problems)
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        problems.removeAll(keepingCapacity: true)
+        recordStartLine = line
+        fieldStartLine = line
+        if record.problems.isEmpty, record.isBlank { return }
+        ready.append(record)
     }
 }
 
 /// libcsv's end-of-field callback; `context` is the reader's ``ParseState``.
 func fieldEnded(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    let state = Unmanaged<ParseState>.fromOpaque(context!).takeUnretainedValue()
-    state.addField(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
+    Unmanaged<ParseState>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+        $0.addField(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
+    }
 }
 
 /// libcsv's end-of-record callback; `context` is the reader's ``ParseState``.
 func recordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<ParseState>.fromOpaque(context!).takeUnretainedValue().endRecord()
+    Unmanaged<ParseState>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRecord() }
 }

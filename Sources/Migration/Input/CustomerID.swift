@@ -5,28 +5,44 @@ public struct CustomerID: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses 8-4-4-4-12 hex digits, in any case, optionally in braces. Returns `nil` otherwise.
     public init?(_ text: String) {
-        var utf8 = Substring(text).utf8
+        var text = text
+        guard let id = text.withUTF8(CustomerID.init(utf8:)) else { return nil }
+        self = id
+    }
+
+    /// Parses UTF-8 bytes as ``init(_:)`` parses text.
+    public init?(utf8: UnsafeBufferPointer<UInt8>) {
+        guard let bits = Self.parse(utf8) else { return nil }
+        self.bits = bits
+    }
+
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        var utf8 = utf8[...]
         if utf8.first == UInt8(ascii: "{") {
             guard utf8.last == UInt8(ascii: "}") else { return nil }
             utf8 = utf8.dropFirst().dropLast()
         }
         guard utf8.count == 36 else { return nil }
-        var bits: UInt128 = 0
-        for (offset, byte) in utf8.enumerated() {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var offset = 0
+        for byte in utf8 {
+            defer { offset += 1 }
             if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
             let digit: UInt8
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
             default: return nil
             }
-            bits = bits << 4 | UInt128(digit)
+            high = high << 4 | low >> 60
+            low = low << 4 | UInt64(digit)
         }
-        self.bits = bits
+        return UInt128(high) << 64 | UInt128(low)
     }
 
     /// The GUID with these bits.

@@ -1,4 +1,5 @@
 import AddressRules
+import CSVReading
 
 /// The customers that appear on more than one row, found by a first pass over the file.
 ///
@@ -23,10 +24,13 @@ public struct DuplicateIndex: Sendable {
     /// - Throws: ``InputError`` as ``InputFile`` does.
     public init(path: String, options: InputFile.Options) throws(InputError) {
         let file = try InputFile(path: path, options: options)
+        guard let header = file.header else { return }
         var keys: [Key] = []
-        while let row = try file.nextRow() {
-            guard let id = row.customerId else { continue }
-            keys.append(Key(id: id.bits, changes: Self.fingerprint(row.changes)))
+        while let record = try file.nextRecord() {
+            guard header.customerIdIndex < record.count,
+                let id = record.withTrimmedFieldBytes(header.customerIdIndex, CustomerID.init(utf8:))
+            else { continue }
+            keys.append(Key(id: id.bits, changes: Self.fingerprint(record, header: header)))
         }
         keys.sort { $0.id < $1.id }
         var start = 0
@@ -49,7 +53,19 @@ public struct DuplicateIndex: Sendable {
         let changes: Int
     }
 
-    private static func fingerprint(_ changes: FieldMap<FieldChange>) -> Int {
-        changes.hashValue
+    /// A hash of what the row asks for: each address column's trimmed cell, by field. Rows with
+    /// the same changes (``InputRow/changes``) have the same cells, and so the same hash.
+    private static func fingerprint(_ record: CSVRecord, header: HeaderMap) -> Int {
+        var hasher = Hasher()
+        for (index, column) in header.columns.enumerated() {
+            guard case .address(let field) = column, index < record.count else { continue }
+            record.withTrimmedFieldBytes(index) { cell in
+                guard !cell.isEmpty else { return }
+                hasher.combine(field)
+                hasher.combine(cell.count)
+                hasher.combine(bytes: UnsafeRawBufferPointer(cell))
+            }
+        }
+        return hasher.finalize()
     }
 }

@@ -1,3 +1,5 @@
+import CSVReading
+
 /// Which column of the input holds which field, read from the header line.
 public struct HeaderMap: Sendable {
     /// The header cells as written.
@@ -86,20 +88,5 @@ public struct HeaderMap: Sendable {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-extension String {
-    /// The string without leading and trailing white space (Unicode's, checked byte-wise for ASCII).
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.value < 0x80
-                ? (scalar == " " || (0x09...0x0D).contains(scalar.value)) : scalar.properties.isWhitespace
-        }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isSpace($0) })!
-        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return self }
-        return String(scalars[first...last])
     }
 }

@@ -49,10 +49,15 @@ public final class InputFile {
     /// The next data row, or `nil` at the end.
     /// - Throws: ``InputError`` for a fault that ends the read (an unterminated quote).
     public func nextRow() throws(InputError) -> InputRow? {
-        guard let header else { return nil }
+        guard let header, let record = try nextRecord() else { return nil }
+        return InputRow(record: record, header: header)
+    }
+
+    /// The next data record as the CSV reader gives it, or `nil` at the end.
+    func nextRecord() throws(InputError) -> CSVRecord? {
+        guard header != nil else { return nil }
         do {
-            guard let record = try reader.next() else { return nil }
-            return InputRow(record: record, header: header)
+            return try reader.next()
         } catch {
             throw InputError(path: path, line: error.line, error.kindDescription)
         }

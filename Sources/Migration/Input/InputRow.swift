@@ -12,7 +12,7 @@ public struct InputRow: Sendable {
     public var issues: [RowIssue]
 
     /// The customer for messages and reports: normalized when valid.
-    public var customerLabel: String { customerId?.description ?? customerIdText }
+    public let customerLabel: String
 
     /// Reads `record` through `header`.
     init(record: CSVRecord, header: HeaderMap) {
@@ -44,20 +44,20 @@ public struct InputRow: Sendable {
                             + "cell and write an inner quote as \"\"."))
             }
         }
-        let fields = record.fields
-        let extra = fields.dropFirst(header.columns.count)
-        if fields.count < header.columns.count || extra.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+        let cellCount = record.count
+        let extra = header.columns.count..<max(cellCount, header.columns.count)
+        if cellCount < header.columns.count || extra.contains(where: { !record.trimmedField($0).isEmpty }) {
             issues.append(
                 RowIssue(
                     .columnCount, field: nil,
-                    "the row has \(fields.count) cells but the header has \(header.columns.count); check for a "
+                    "the row has \(cellCount) cells but the header has \(header.columns.count); check for a "
                         + "missing or extra delimiter."))
         }
         var changes = FieldMap<FieldChange>()
         var idText = ""
-        for (index, column) in header.columns.enumerated() where index < fields.count {
+        for (index, column) in header.columns.enumerated() where index < cellCount {
             guard let column else { continue }
-            let cell = fields[index].trimmingWhitespace()
+            let cell = record.trimmedField(index)
             switch column {
             case .customerId:
                 idText = cell
@@ -76,7 +76,7 @@ public struct InputRow: Sendable {
             if case .nulByte(header.customerIdIndex) = problem { return true }
             return false
         }
-        if customerId == nil, !idUnreadable, fields.count > header.customerIdIndex {
+        if customerId == nil, !idUnreadable, cellCount > header.customerIdIndex {
             issues.append(
                 RowIssue(
                     .customerIdFormat, field: "customerId",
@@ -88,7 +88,13 @@ public struct InputRow: Sendable {
         self.line = record.line
         self.customerIdText = idText
         self.customerId = customerId
+        self.customerLabel = customerId.map { id in Self.isCanonical(idText) ? idText : id.description } ?? idText
         self.changes = changes
         self.issues = issues
+    }
+
+    /// Whether a valid GUID's text is already in the normalized form (lower case, no braces).
+    private static func isCanonical(_ text: String) -> Bool {
+        text.utf8.count == 36 && !text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
     }
 }

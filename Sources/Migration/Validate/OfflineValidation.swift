@@ -14,8 +14,8 @@ public enum OfflineValidation {
         let file = try InputFile(path: path, options: options)
         var checker = RowChecker(validator: validator, duplicates: duplicates)
         var summary = RunSummary(command: "validate")
-        while let input = try file.nextRow() {
-            let (row, warnings) = checker.check(input)
+        while var row = try file.nextRow() {
+            let warnings = checker.check(&row)
             let result = RowResult(
                 line: row.line, customerId: row.customerLabel, outcome: row.issues.isEmpty ? .valid : .invalid,
                 errors: row.issues, warnings: warnings,

@@ -13,9 +13,8 @@ public struct RowChecker {
         self.duplicates = duplicates
     }
 
-    /// The row with its address normalized and every issue found, plus any warnings.
-    public mutating func check(_ row: InputRow) -> (row: InputRow, warnings: [RowIssue]) {
-        var row = row
+    /// Normalizes the row's address and adds every issue found to it; returns any warnings.
+    public mutating func check(_ row: inout InputRow) -> [RowIssue] {
         var warnings: [RowIssue] = []
         if let id = row.customerId, let entry = duplicates[id] {
             let earlier = linesSeen[id, default: []]
@@ -44,6 +43,6 @@ public struct RowChecker {
             row.changes[field] = .set(value)
         }
         row.issues += result.issues.map(RowIssue.init)
-        return (row, warnings)
+        return warnings
     }
 }
