@@ -74,7 +74,7 @@ public struct AddressValidator: Sendable {
             return nil
         }
         if let rules = table.rules(for: text) {
-            result.address[.country] = rules.code
+            if rules.code != text { result.address[.country] = rules.code }
             return rules
         }
         let hint: String
@@ -112,7 +112,7 @@ public struct AddressValidator: Sendable {
     private func checkState(_ result: inout Result, country: CountryRules) -> Subdivision? {
         guard let state = result.address[.state], !state.isEmpty else { return nil }
         if let subdivision = country.subdivision(named: state) {
-            result.address[.state] = subdivision.code
+            if subdivision.code != state { result.address[.state] = subdivision.code }
             return subdivision
         }
         if country.stateRequired, !country.subdivisions.isEmpty {
@@ -144,7 +144,7 @@ public struct AddressValidator: Sendable {
                     "'\(postal)' is not a postal code of \(country.name); expected a form like \(examples)."))
             return
         }
-        result.address[.postalCode] = normalized
+        if normalized != postal { result.address[.postalCode] = normalized }
         if let subdivision, let prefix = subdivision.postalPrefix, !prefix.matchesPrefix(normalized) {
             result.issues.append(
                 AddressIssue(

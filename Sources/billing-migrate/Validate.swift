@@ -27,16 +27,11 @@ struct Validate: ParsableCommand {
     func run() throws {
         let options = try input.fileOptions()
         do {
-            let writers = try report.reports.map { path throws(FileError) in
+            let writers = try report.reports.map { path throws(FileError) -> any RowSink in
                 try JSONReportWriter(path: path, command: "validate", input: input.input)
             }
-            let summary = try OfflineValidation.run(path: input.input, options: options) { row in
-                if !quiet {
-                    for line in RowListing.lines(for: row) { print(line) }
-                }
-                for writer in writers { try writer.write(row) }
-            }
-            for writer in writers { try writer.finish(summary) }
+            let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
+            let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
             print(RowListing.closing(summary, input: input.input))
             if summary.malformedRows > 0 { throw ExitStatus.usage.exitCode }
             if summary.unsuccessful > 0 { throw ExitStatus.rowsFailed.exitCode }

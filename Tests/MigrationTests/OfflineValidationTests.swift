@@ -10,14 +10,45 @@ func temporaryFile(_ text: String, suffix: String = ".csv") throws -> String {
     return path
 }
 
+/// Keeps the rows a run writes, honouring restarts.
+final class CollectingSink: RowSink {
+    var rows: [RowResult] = []
+    var restarts = 0
+    var finished: RunSummary?
+
+    func write(_ row: RowResult) { rows.append(row) }
+
+    func restart() {
+        rows = []
+        restarts += 1
+    }
+
+    func finish(_ summary: RunSummary) { finished = summary }
+}
+
 @Suite("OfflineValidation")
 struct OfflineValidationTests {
     private func validate(_ text: String) throws -> (RunSummary, [RowResult]) {
         let path = try temporaryFile(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var rows: [RowResult] = []
-        let summary = try OfflineValidation.run(path: path, options: InputFile.Options()) { rows.append($0) }
-        return (summary, rows)
+        let sink = CollectingSink()
+        let summary = try OfflineValidation.run(path: path, options: InputFile.Options(), sink: sink)
+        #expect(sink.finished == summary)
+        return (summary, sink.rows)
+    }
+
+    @Test("a file without repeated customers is read in one pass; a repeat starts the run over")
+    func speculativePass() throws {
+        let unique = try temporaryFile("customerId,city\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n")
+        let repeated = try temporaryFile(
+            "customerId,city\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n")
+        let once = CollectingSink()
+        _ = try OfflineValidation.run(path: unique, options: InputFile.Options(), sink: once)
+        #expect(once.restarts == 0)
+        let twice = CollectingSink()
+        _ = try OfflineValidation.run(path: repeated, options: InputFile.Options(), sink: twice)
+        #expect(twice.restarts == 1)
+        #expect(twice.rows.count == 2)
     }
 
     @Test("identical duplicate rows: the first is processed, the others warned about")

@@ -46,7 +46,7 @@ public struct DuplicateIndex: Sendable {
     }
 
     /// The entry for `id` when it is repeated.
-    public subscript(id: CustomerID) -> Entry? { entries[id] }
+    public subscript(id: CustomerID) -> Entry? { entries.isEmpty ? nil : entries[id] }
 
     private struct Key {
         let id: UInt128

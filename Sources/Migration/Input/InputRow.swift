@@ -55,21 +55,23 @@ public struct InputRow: Sendable {
         }
         var changes = FieldMap<FieldChange>()
         var idText = ""
+        var customerId: CustomerID?
         for (index, column) in header.columns.enumerated() where index < cellCount {
             guard let column else { continue }
-            let cell = record.trimmedField(index)
-            switch column {
-            case .customerId:
-                idText = cell
-            case .address(let field):
-                if cell == FieldChange.clearMarker {
-                    changes[field] = .clear
-                } else if !cell.isEmpty {
-                    changes[field] = .set(cell)
+            record.withTrimmedFieldBytes(index) { cell in
+                switch column {
+                case .customerId:
+                    idText = String(decoding: cell, as: UTF8.self)
+                    customerId = CustomerID(utf8: cell)
+                case .address(let field):
+                    if cell.elementsEqual(FieldChange.clearMarker.utf8) {
+                        changes[field] = .clear
+                    } else if !cell.isEmpty {
+                        changes[field] = .set(String(decoding: cell, as: UTF8.self))
+                    }
                 }
             }
         }
-        let customerId = CustomerID(idText)
         let idUnreadable = record.problems.contains { problem in
             if case .fieldTooLarge(header.customerIdIndex, _, _) = problem { return true }
             if case .invalidUTF8(header.customerIdIndex) = problem { return true }

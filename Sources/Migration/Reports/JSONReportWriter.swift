@@ -4,19 +4,37 @@
 /// Each row: `line`, `customerId`, `outcome`, `errors` and `warnings` (`field`, `code`,
 /// `message`), `changes` (`field`, `before`, `after`), `httpStatus`, `partnerCenterCode`,
 /// `correlationId`. The file is created 0600 and appears only once complete.
-public final class JSONReportWriter {
-    private let file: PrivateFile
+public final class JSONReportWriter: RowSink {
+    private let path: String
+    private let command: String
+    private let input: String
+    private var file: PrivateFile
     private var text = JSONText()
     private var rowCount = 0
 
     /// Starts the report at `path`.
     public init(path: String, command: String, input: String) throws(FileError) {
+        self.path = path
+        self.command = command
+        self.input = input
         file = try PrivateFile(path: path)
+        writeOpening()
+    }
+
+    private func writeOpening() {
         text.raw("{\"command\":")
         text.string(command)
         text.raw(",\"input\":")
         text.string(input)
         text.raw(",\"rows\":[")
+    }
+
+    /// Drops what was written and starts the file again.
+    public func restart() throws(FileError) {
+        file = try PrivateFile(path: path)
+        text.reset()
+        rowCount = 0
+        writeOpening()
     }
 
     /// Appends one row.

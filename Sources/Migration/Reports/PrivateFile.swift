@@ -19,7 +19,7 @@ public final class PrivateFile {
     /// - Throws: ``FileError`` when it cannot be created.
     public init(path: String) throws(FileError) {
         self.path = path
-        self.temporaryPath = path + ".partial-\(getpid())"
+        self.temporaryPath = path + ".partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporaryPath, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw FileError(path: path, action: "create", errno: errno) }
         fchmod(descriptor, 0o600)

@@ -5,6 +5,20 @@ public struct RowResult: Sendable, Equatable {
         case valid, invalid
         case wouldChange = "would-change"
         case unchanged, failed, applied, conflict, skipped
+
+        /// The outcome's position in ``allCases``.
+        var index: Int {
+            switch self {
+            case .valid: 0
+            case .invalid: 1
+            case .wouldChange: 2
+            case .unchanged: 3
+            case .failed: 4
+            case .applied: 5
+            case .conflict: 6
+            case .skipped: 7
+            }
+        }
     }
 
     /// One field's change: `before` is `nil` where the field was absent or is not known (validate).

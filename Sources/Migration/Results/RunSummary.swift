@@ -3,7 +3,8 @@ public struct RunSummary: Sendable, Equatable {
     /// The subcommand (`validate`, `plan`, `apply`).
     public let command: String
     public private(set) var rows = 0
-    public private(set) var counts: [RowResult.Outcome: Int] = [:]
+    /// Rows per outcome, by the outcome's position in ``RowResult/Outcome/allCases``.
+    private var counts = Array(repeating: 0, count: RowResult.Outcome.allCases.count)
     /// Rows whose CSV was malformed: the file must be fixed before anything is applied.
     public private(set) var malformedRows = 0
     public private(set) var warnings = 0
@@ -15,12 +16,12 @@ public struct RunSummary: Sendable, Equatable {
     /// Counts `result`.
     public mutating func add(_ result: RowResult) {
         rows += 1
-        counts[result.outcome, default: 0] += 1
+        counts[result.outcome.index] += 1
         if result.errors.contains(where: \.code.isMalformedInput) { malformedRows += 1 }
         warnings += result.warnings.count
     }
 
-    public func count(_ outcome: RowResult.Outcome) -> Int { counts[outcome] ?? 0 }
+    public func count(_ outcome: RowResult.Outcome) -> Int { counts[outcome.index] }
 
     /// Rows that did not succeed.
     public var unsuccessful: Int {

@@ -39,7 +39,7 @@ public struct RowChecker {
         }
         let address = row.changes.mapValues { $0.value ?? "" }
         let result = validator.check(address, mode: .partial)
-        for (field, value) in result.address where row.changes[field] != .clear {
+        for (field, value) in result.address where row.changes[field] != .clear && value != address[field] {
             row.changes[field] = .set(value)
         }
         row.issues += result.issues.map(RowIssue.init)
