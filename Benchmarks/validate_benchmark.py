@@ -1,0 +1,68 @@
+"""Measures `billing-migrate validate` on a generated 1,000,000-row file against libcsv alone.
+
+Run through scripts/benchmark.sh (release build). Prints a table: rows/s for each, the ratio,
+and validate's peak RSS, next to the figures the project aims for.
+"""
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+DATA = ROOT / ".build" / "bench-data"
+
+
+def run(command):
+    """Runs `command`, returns (seconds, peak RSS in KiB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{command[0]} exited {code}")
+    return elapsed, usage.ru_maxrss
+
+
+def best(command):
+    results = [run(command) for _ in range(RUNS)]
+    times = sorted(seconds for seconds, _ in results)
+    return times[0], times[len(times) // 2], max(rss for _, rss in results)
+
+
+def main():
+    tool = pathlib.Path(sys.argv[1])
+    DATA.mkdir(parents=True, exist_ok=True)
+    corrections = DATA / f"corrections-{ROWS}.csv"
+    if not corrections.exists():
+        subprocess.run([sys.executable, ROOT / "Benchmarks" / "generate_corrections.py", str(ROWS), str(corrections)],
+                       check=True)
+    parser = DATA / "libcsv_parse"
+    subprocess.run(["cc", "-O2", "-o", parser, ROOT / "Benchmarks" / "libcsv_parse.c", "-lcsv"], check=True)
+
+    csv_best, csv_median, _ = best([parser, corrections])
+    validate_best, validate_median, validate_rss = best([tool, "validate", corrections, "--quiet"])
+
+    rate = ROWS / validate_best
+    rss_mib = validate_rss / 1024
+    rows = [
+        ("rows in the file", f"{ROWS:,}", ""),
+        (f"libcsv alone, best of {RUNS} (median)", f"{csv_best:.2f} s ({csv_median:.2f} s)", f"{ROWS / csv_best:,.0f} rows/s"),
+        (f"validate, best of {RUNS} (median)", f"{validate_best:.2f} s ({validate_median:.2f} s)", f"{rate:,.0f} rows/s"),
+        ("validate / libcsv", f"{validate_best / csv_best:.1f}x", "target: within ~4.6x"),
+        ("validate rows/s", f"{rate:,.0f}", "target: >= 500,000 " + ("(met)" if rate >= 500_000 else "(NOT met)")),
+        ("validate peak RSS", f"{rss_mib:.1f} MiB", "target: < 64 MiB " + ("(met)" if rss_mib < 64 else "(NOT met)")),
+    ]
+    width = [max(len(row[i]) for row in rows) for i in range(3)]
+    print()
+    print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")
+    print(f"|{'-' * (width[0] + 2)}|{'-' * (width[1] + 2)}|{'-' * (width[2] + 2)}|")
+    for row in rows:
+        print(f"| {row[0].ljust(width[0])} | {row[1].ljust(width[1])} | {row[2].ljust(width[2])} |")
+
+
+if __name__ == "__main__":
+    main()
