@@ -10,6 +10,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // C: Debian's libcsv.
@@ -18,10 +22,32 @@ let package = Package(
         // Libraries.
         .target(name: "CSVReading", dependencies: ["CLibCSV"]),
         .target(name: "AddressRules"),
+        .target(name: "JSONDocument"),
+        .target(
+            name: "PartnerCenter",
+            dependencies: [
+                "AddressRules", "JSONDocument",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "PartnerCenterSimulator",
+            dependencies: [
+                "AddressRules", "JSONDocument",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Migration",
             dependencies: [
-                "CSVReading", "AddressRules",
+                "CSVReading", "AddressRules", "JSONDocument", "PartnerCenter",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -30,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "billing-migrate",
             dependencies: [
-                "Migration", "CSVReading", "AddressRules",
+                "Migration", "CSVReading", "AddressRules", "PartnerCenter", "PartnerCenterSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,6 +66,15 @@ let package = Package(
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
         .testTarget(name: "AddressRulesTests", dependencies: ["AddressRules"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
+        .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
+        .testTarget(
+            name: "PartnerCenterTests",
+            dependencies: [
+                "PartnerCenter", "PartnerCenterSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PartnerCenterSimulatorTests", dependencies: ["PartnerCenterSimulator", "JSONDocument"]),
         .testTarget(name: "EndToEndTests", dependencies: ["billing-migrate"]),
     ]
 )

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+
+extension PartnerCenterClient {
+    /// Sends one logical call, retrying what is worth retrying, and returns the 2xx response.
+    ///
+    /// - Parameter retryAmbiguous: whether an attempt that may have reached the server (timeout,
+    ///   dropped connection) may simply be sent again; `false` for writes, whose caller resolves
+    ///   the doubt by reading back.
+    /// - Throws: ``PartnerCenterError`` for a non-retryable status, the last retryable one when
+    ///   attempts run out, a spent retry budget, or cancellation.
+    func execute(
+        method: String, path: String, body: [UInt8]? = nil, ifMatch: String? = nil, correlationId: String,
+        retryAmbiguous: Bool = true
+    ) async throws(PartnerCenterError) -> HTTPResponse {
+        let requestId = UUID().uuidString.lowercased()
+        var logger = self.logger
+        logger[metadataKey: "requestId"] = "\(requestId)"
+        logger[metadataKey: "correlationId"] = "\(correlationId)"
+        var attempt = 0
+        var renewedToken = false
+        while true {
+            attempt += 1
+            try await waitForSlot(requestId: requestId, correlationId: correlationId)
+            let token = try await tokens.token()
+            let request = HTTPRequest(
+                method: method, url: configuration.endpoint + path,
+                headers: headers(
+                    token: token, requestId: requestId, correlationId: correlationId, ifMatch: ifMatch,
+                    hasBody: body != nil),
+                body: body)
+            logger.trace("request", metadata: ["method": "\(method)", "path": "\(path)", "attempt": "\(attempt)"])
+            let outcome: Result<HTTPResponse, TransportError>
+            do {
+                outcome = .success(try await transport.send(request, timeout: configuration.requestTimeout))
+            } catch {
+                outcome = .failure(error)
+            }
+            let failure: PartnerCenterError
+            switch outcome {
+            case .success(let response):
+                logger.debug("response", metadata: ["status": "\(response.status)", "attempt": "\(attempt)"])
+                if (200..<300).contains(response.status) {
+                    budget.recordSuccess()
+                    await limiter.recordSuccess()
+                    return response
+                }
+                if response.status == 401, !renewedToken, await tokens.invalidate(token) {
+                    renewedToken = true
+                    attempt -= 1
+                    logger.info("token refused; renewing it once", metadata: ["status": "401"])
+                    continue
+                }
+                let retryAfter = RetryAfter.parse(response.header("Retry-After"), now: clock.date())
+                if response.status == 429 { await limiter.recordThrottle(retryAfter: retryAfter) }
+                failure = PartnerCenterError(
+                    response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter)
+                guard RetryPolicy.isRetryable(status: response.status) else { throw failure }
+            case .failure(let error):
+                let ambiguous = if case .ambiguous = error { true } else { false }
+                logger.debug("no response", metadata: ["attempt": "\(attempt)", "ambiguous": "\(ambiguous)"])
+                failure = PartnerCenterError(
+                    kind: .transport(ambiguous: ambiguous), detail: error.reason, requestId: requestId,
+                    correlationId: correlationId)
+                if ambiguous, !retryAmbiguous { throw failure }
+            }
+            guard attempt < configuration.retry.maxAttempts else { throw failure }
+            guard budget.withdrawRetry() else {
+                var spent = failure
+                spent.kind = .retryBudgetExhausted
+                throw spent
+            }
+            let delay = configuration.retry.delay(
+                afterAttempt: attempt, retryAfter: failure.retryAfter, jitter: jitter())
+            logger.debug(
+                "retrying", metadata: ["attempt": "\(attempt)", "delayMs": "\(delay.nanoseconds / 1_000_000)"])
+            do {
+                try await clock.sleep(for: delay)
+            } catch {
+                throw cancelled(requestId: requestId, correlationId: correlationId)
+            }
+        }
+    }
+
+    private func waitForSlot(requestId: String, correlationId: String) async throws(PartnerCenterError) {
+        do {
+            try await limiter.acquire()
+        } catch {
+            throw cancelled(requestId: requestId, correlationId: correlationId)
+        }
+    }
+
+    private func cancelled(requestId: String, correlationId: String) -> PartnerCenterError {
+        PartnerCenterError(
+            kind: .transport(ambiguous: false), detail: "cancelled before sending", requestId: requestId,
+            correlationId: correlationId)
+    }
+
+    private func headers(token: String, requestId: String, correlationId: String, ifMatch: String?, hasBody: Bool)
+        -> [(name: String, value: String)]
+    {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(token)"),
+            ("Accept", "application/json"),
+            ("MS-RequestId", requestId),
+            ("MS-CorrelationId", correlationId),
+            ("MS-Contract-Version", "v1"),
+            ("MS-PartnerCenter-Application", configuration.applicationName),
+            ("X-Locale", "en-US"),
+        ]
+        if hasBody { headers.append(("Content-Type", "application/json")) }
+        if let ifMatch { headers.append(("If-Match", ifMatch.hasPrefix("\"") ? ifMatch : "\"\(ifMatch)\"")) }
+        return headers
+    }
+}

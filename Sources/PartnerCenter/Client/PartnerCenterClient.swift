@@ -1,0 +1,104 @@
+import AddressRules
+import Foundation
+import JSONDocument
+import Logging
+
+/// The calls the tool makes to Partner Center: read and write a customer's billing profile, the
+/// country rules, address validation. Each is one logical call with one `MS-RequestId`, kept across
+/// its retries; every attempt goes through the run's shared ``AdaptiveRateLimiter`` and retry
+/// budget, and carries a fresh token.
+public final class PartnerCenterClient: Sendable {
+    let configuration: PartnerCenterConfiguration
+    let transport: any HTTPTransport
+    let tokens: any TokenProvider
+    let limiter: AdaptiveRateLimiter
+    let budget: RetryBudget
+    let clock: any RunClock
+    let logger: Logger
+    let jitter: @Sendable () -> Double
+
+    /// - Parameters:
+    ///   - limiter: shared by every request of the run.
+    ///   - budget: shared by every request of the run.
+    ///   - jitter: draws the backoff fraction in `0...1`; tests make it fixed.
+    public init(
+        configuration: PartnerCenterConfiguration, transport: any HTTPTransport, tokens: any TokenProvider,
+        limiter: AdaptiveRateLimiter, budget: RetryBudget = RetryBudget(), clock: any RunClock = SystemClock(),
+        logger: Logger, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        self.tokens = tokens
+        self.limiter = limiter
+        self.budget = budget
+        self.clock = clock
+        self.logger = logger
+        self.jitter = jitter
+    }
+
+    /// `GET /v1/customers/{id}/profiles/billing`.
+    public func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError)
+        -> BillingProfile
+    {
+        let response = try await execute(
+            method: "GET", path: "/v1/customers/\(customerId)/profiles/billing", correlationId: correlationId)
+        return try decodeProfile(response, correlationId: correlationId)
+    }
+
+    /// `PUT /v1/customers/{id}/profiles/billing` with the whole profile and `If-Match` its ETag.
+    /// - Returns: the profile as stored, with its new ETag.
+    /// - Throws: ``PartnerCenterError``; ``PartnerCenterError/isConflict`` when the ETag is stale,
+    ///   `.transport(ambiguous: true)` when the write may have landed without an answer.
+    public func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile
+    {
+        let response = try await execute(
+            method: "PUT", path: "/v1/customers/\(customerId)/profiles/billing", body: profile.body,
+            ifMatch: profile.etag, correlationId: correlationId, retryAmbiguous: false)
+        return try decodeProfile(response, correlationId: correlationId)
+    }
+
+    /// `GET /v1/countryvalidationrules/{iso2}`.
+    public func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
+        -> CountryValidationRules
+    {
+        let response = try await execute(
+            method: "GET", path: "/v1/countryvalidationrules/\(country)", correlationId: correlationId)
+        guard let rules = CountryValidationRules(json: response.body) else {
+            throw invalid(response, correlationId: correlationId)
+        }
+        return rules
+    }
+
+    /// `POST /v1/validations/address`.
+    public func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
+        -> AddressValidationResult
+    {
+        var body = JSONObject()
+        for field in [AddressField.addressLine1, .addressLine2, .city, .state, .postalCode, .country] {
+            if let value = address[field] { body[field.rawValue] = .string(value) }
+        }
+        let response = try await execute(
+            method: "POST", path: "/v1/validations/address", body: JSONValue.object(body).serialized,
+            correlationId: correlationId)
+        guard let result = AddressValidationResult(json: response.body) else {
+            throw invalid(response, correlationId: correlationId)
+        }
+        return result
+    }
+
+    private func decodeProfile(_ response: HTTPResponse, correlationId: String) throws(PartnerCenterError)
+        -> BillingProfile
+    {
+        guard let profile = try? BillingProfile(json: response.body) else {
+            throw invalid(response, correlationId: correlationId)
+        }
+        return profile
+    }
+
+    private func invalid(_ response: HTTPResponse, correlationId: String) -> PartnerCenterError {
+        PartnerCenterError(
+            kind: .invalidResponse, status: response.status, detail: "not the JSON object expected",
+            requestId: response.header("MS-RequestId"), correlationId: correlationId)
+    }
+}

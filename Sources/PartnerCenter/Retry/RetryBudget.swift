@@ -1,0 +1,40 @@
+import Synchronization
+
+/// A per-run allowance of retries, so that a run that only fails stops instead of hammering an
+/// outage (after AWS's retry quota): it starts with `capacity` tokens, a retry costs `retryCost`,
+/// a success pays back `refund`. With the defaults (500, 5, 1) a run can make 100 retries in a
+/// row with no success between them.
+public final class RetryBudget: Sendable {
+    private struct State {
+        var tokens: Int
+    }
+
+    private let state: Mutex<State>
+    public let capacity: Int
+    public let retryCost: Int
+    public let refund: Int
+
+    public init(capacity: Int = 500, retryCost: Int = 5, refund: Int = 1) {
+        self.capacity = capacity
+        self.retryCost = retryCost
+        self.refund = refund
+        state = Mutex(State(tokens: capacity))
+    }
+
+    /// Takes the cost of one retry; `false` when the budget is spent (and takes nothing).
+    public func withdrawRetry() -> Bool {
+        state.withLock { state in
+            guard state.tokens >= retryCost else { return false }
+            state.tokens -= retryCost
+            return true
+        }
+    }
+
+    /// Pays back for a success.
+    public func recordSuccess() {
+        state.withLock { state in state.tokens = min(capacity, state.tokens + refund) }
+    }
+
+    /// Tokens left.
+    public var remaining: Int { state.withLock { $0.tokens } }
+}

@@ -1,0 +1,69 @@
+import HTTPTypes
+import Hummingbird
+
+/// Everything that happens to a request before it reaches its route, in Partner Center's order as
+/// a client meets it: counted, delayed, authenticated, held to the partner's quota, and perhaps
+/// failed on purpose.
+struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
+    let state: SimulatorState
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let route = Route(method: request.method, path: request.uri.path)
+        guard !route.isControl else { return try await next(request, context) }
+        await state.requestStarted()
+        let response: Response
+        do {
+            response = try await answer(request, context: context, route: route, next: next)
+        } catch {
+            await finish(request, route: route, status: 500)
+            throw error
+        }
+        let dropped = response.headers[.sandboxFault] == "drop"
+        await finish(request, route: route, status: dropped ? 0 : Int(response.status.code))
+        return response
+    }
+
+    /// Logs the request; `status` 0 stands for a dropped connection.
+    private func finish(_ request: Request, route: Route, status: Int) async {
+        await state.requestFinished(
+            SimulatorStats.LoggedRequest(
+                method: request.method.rawValue, route: route.name, customerId: route.customerId,
+                requestId: request.headers[.requestId], status: status))
+    }
+
+    private func answer(
+        _ request: Request, context: Context, route: Route, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let faults = state.configuration.faults
+        try await delay(faults, key: route.name + request.uri.path)
+        if route.needsAuth {
+            let header = request.headers[.authorization] ?? ""
+            let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+            guard !token.isEmpty, await state.isValid(token: token) else {
+                return PartnerFD.error(
+                    .unauthorized, code: 800_001, "Partner token missing or expired in request context")
+            }
+            if let wait = await state.takeQuota() { return PartnerFD.throttled(retryAfter: wait) }
+            let draw = await state.draw("\(request.method.rawValue) \(request.uri.path)")
+            if draw < faults.throttleRate { return PartnerFD.throttled(retryAfter: faults.retryAfterSeconds) }
+            if draw < faults.throttleRate + faults.serverErrorRate {
+                let statuses: [HTTPResponse.Status] = [
+                    .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
+                ]
+                let status = statuses[Int(draw * 1000) % statuses.count]
+                return PartnerFD.error(status, code: 800_003, "Unexpected service error (simulated)")
+            }
+            if draw < faults.throttleRate + faults.serverErrorRate + faults.dropRate { return PartnerFD.dropped() }
+        }
+        return try await next(request, context)
+    }
+
+    private func delay(_ faults: SimulatorConfiguration.Faults, key: String) async throws {
+        guard faults.latency > .zero || faults.latencyJitter > .zero else { return }
+        let draw = await state.draw("latency " + key)
+        let wait = faults.latency + faults.latencyJitter * (draw * 2 - 1)
+        if wait > .zero { try await Task.sleep(for: wait) }
+    }
+}

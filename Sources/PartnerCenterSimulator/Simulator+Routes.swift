@@ -1,0 +1,180 @@
+import AddressRules
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JSONDocument
+
+extension Simulator {
+    /// The routes Partner Center answers, and the `/_sandbox` ones tests use.
+    static func buildRouter(state: SimulatorState) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: FaultMiddleware(state: state))
+        let validator = AddressValidator()
+
+        router.get("/v1/customers/:id/profiles/billing") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let stored = await state.profile(id) else {
+                return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
+            }
+            return PartnerFD.json(.object(stored.document))
+        }
+
+        router.put("/v1/customers/:id/profiles/billing") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let body = try? await request.body.collect(upTo: 1 << 20),
+                let document = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue
+            else {
+                return PartnerFD.error(
+                    .badRequest, code: 800_002, "Invalid request input: the body is not a JSON object")
+            }
+            if let rejection = addressRejection(document, validator: validator) { return rejection }
+            let ifMatch = request.headers[.ifMatch].map(unquoted)
+            switch await state.put(customerId: id, document: document, ifMatch: ifMatch) {
+            case .notFound:
+                return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
+            case .stale:
+                return PartnerFD.error(.preconditionFailed, code: 2055, "Etag is no longer valid")
+            case .countryChanged(let from, let to):
+                return PartnerFD.error(
+                    .badRequest, code: 27002, "A property has invalid data.",
+                    data: ["property_name:  Country - CountryChangeNotAllowed", "details:  \(from) to \(to)"])
+            case .stored(let stored):
+                if await state.draw("write-drop \(id)") < state.configuration.faults.dropAfterWriteRate {
+                    return PartnerFD.dropped()
+                }
+                return PartnerFD.json(.object(stored))
+            }
+        }
+
+        router.get("/v1/countryvalidationrules/:iso2") { _, context in
+            let code = (context.parameters.get("iso2") ?? "").uppercased()
+            guard code.count == 2, let rules = validator.table.rules(for: code) else {
+                return PartnerFD.error(
+                    .badRequest, code: 400_020, "No validation rules were found for the country/region \(code)")
+            }
+            return PartnerFD.json(countryRules(rules))
+        }
+
+        router.post("/v1/validations/address") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let object = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue else {
+                return PartnerFD.error(.badRequest, code: 800_002, "Invalid request input")
+            }
+            var address = AddressFields()
+            for field in [AddressField.addressLine1, .addressLine2, .city, .state, .postalCode, .country] {
+                address[field] = object[anyCase: field.rawValue]?.stringValue
+            }
+            address[.phoneNumber] = "+0 000"
+            let issues = validator.check(address, mode: .complete).issues
+            var answer = JSONObject()
+            answer["originalAddress"] = .object(object)
+            answer["suggestedAddresses"] = .array(issues.isEmpty ? [.object(object)] : [])
+            answer["status"] = .string(issues.isEmpty ? "Verified" : "None")
+            if let first = issues.first { answer["validationMessage"] = .string(first.message) }
+            return PartnerFD.json(.object(answer))
+        }
+
+        router.post("/:tenant/oauth2/token") { request, _ in
+            try await token(request, state: state)
+        }
+
+        router.get("/_sandbox/customers") { _, _ in
+            PartnerFD.json(.array(await state.customerIds.map(JSONValue.string)))
+        }
+
+        router.get("/_sandbox/stats") { _, _ in
+            PartnerFD.json(await state.stats.json)
+        }
+
+        router.post("/_sandbox/customers/:id/address") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let fields = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue else {
+                return PartnerFD.error(.badRequest, code: 800_002, "expected a JSON object of address fields")
+            }
+            guard let stored = await state.edit(customerId: id, fields: fields) else {
+                return PartnerFD.error(.notFound, code: 60003, "Tenant not found")
+            }
+            return PartnerFD.json(.object(stored))
+        }
+        return router
+    }
+
+    /// Partner Center's 400 / 27002 for an address it would not store, or `nil` for a good one.
+    private static func addressRejection(_ document: JSONObject, validator: AddressValidator) -> Response? {
+        let address = document[anyCase: "defaultAddress"]?.objectValue ?? JSONObject()
+        var fields = AddressFields()
+        for field in AddressField.allCases { fields[field] = address[anyCase: field.rawValue]?.stringValue }
+        var checked = fields
+        checked[.phoneNumber] = fields[.phoneNumber] ?? ""
+        guard let issue = validator.check(fields, mode: .complete).issues.first else { return nil }
+        let reason: String =
+            switch issue.code {
+            case .stateUnknown, .regionNotAllowed: "StateInvalid"
+            case .postalCodeFormat, .postalStateMismatch: "PostalCodeInvalid"
+            case .requiredField: "Required"
+            default: "Invalid"
+            }
+        let property = issue.field.rawValue.prefix(1).uppercased() + issue.field.rawValue.dropFirst()
+        return PartnerFD.error(
+            .badRequest, code: 27002, "A property has invalid data.",
+            data: ["property_name:  \(property) - \(reason)", "details:  \(issue.message)"])
+    }
+
+    private static func countryRules(_ rules: CountryRules) -> JSONValue {
+        var object = JSONObject()
+        object["iso2Code"] = .string(rules.code)
+        object["defaultCulture"] = .string("en-US")
+        object["isStateRequired"] = .bool(rules.stateRequired && !rules.subdivisions.isEmpty)
+        object["supportedStatesList"] = .array(rules.subdivisions.map { .string($0.code) })
+        object["isPostalCodeRequired"] = .bool(rules.postalRequired && rules.postalPattern != nil)
+        if let pattern = rules.postalPattern { object["postalCodeRegex"] = .string("^(?:\(pattern.source))$") }
+        object["isCityRequired"] = .bool(rules.cityRequired)
+        object["attributes"] = .object(JSONObject([.init(key: "objectType", value: .string("CountryValidationRules"))]))
+        return .object(object)
+    }
+
+    private static func unquoted(_ value: String) -> String {
+        var text = value.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text = String(text.dropFirst(2)) }
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    private static func token(_ request: Request, state: SimulatorState) async throws -> Response {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        var form: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if parts.count == 2 { form[parts[0]] = parts[1] }
+        }
+        let configuration = state.configuration
+        func refuse(_ error: String, _ description: String) -> Response {
+            var body = JSONObject()
+            body["error"] = .string(error)
+            body["error_description"] = .string(description)
+            return PartnerFD.json(.object(body), status: .unauthorized)
+        }
+        guard form["client_secret"] == configuration.clientSecret else {
+            return refuse("invalid_client", "AADSTS7000215: Invalid client secret provided.")
+        }
+        switch form["grant_type"] {
+        case "client_credentials": break
+        case "refresh_token":
+            guard form["refresh_token"] == configuration.refreshToken else {
+                return refuse("invalid_grant", "AADSTS70000: The refresh token is invalid or expired.")
+            }
+        default:
+            return refuse("unsupported_grant_type", "AADSTS70003: The grant type is not supported.")
+        }
+        let (token, lifetime) = await state.issueToken()
+        var answer = JSONObject()
+        answer["token_type"] = .string("Bearer")
+        answer["expires_in"] = .string("\(lifetime.components.seconds)")
+        answer["resource"] = .string(form["resource"] ?? "")
+        answer["access_token"] = .string(token)
+        return PartnerFD.json(.object(answer))
+    }
+}

@@ -1,0 +1,76 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The Partner Center simulator: a real HTTP server on loopback that answers the calls the tool
+/// makes as Partner Center does, with faults and a quota on demand, and counters for tests.
+public struct Simulator: Sendable {
+    public let configuration: SimulatorConfiguration
+    let state: SimulatorState
+
+    public init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        state = SimulatorState(configuration: configuration)
+    }
+
+    /// Serves until the task is cancelled; `onReady` gets the bound port once listening.
+    public func run(logger: Logger = Logger(label: "sandbox"), onReady: @escaping @Sendable (Int) async -> Void)
+        async throws
+    {
+        let app = Application(
+            router: Self.buildRouter(state: state),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    /// A snapshot of the counters.
+    public func stats() async -> SimulatorStats { await state.stats }
+}
+
+/// A simulator running in the background of this process (tests, `--sandbox`).
+public final class RunningSimulator: Sendable {
+    public let simulator: Simulator
+    public let port: Int
+    private let task: Task<Void, any Error>
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    public var baseURL: String { "http://\(simulator.configuration.host):\(port)" }
+
+    private init(simulator: Simulator, port: Int, task: Task<Void, any Error>) {
+        self.simulator = simulator
+        self.port = port
+        self.task = task
+    }
+
+    /// Starts a simulator and returns once it listens.
+    public static func start(_ configuration: SimulatorConfiguration, logger: Logger = Logger(label: "sandbox"))
+        async throws -> RunningSimulator
+    {
+        let simulator = Simulator(configuration: configuration)
+        let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            try await simulator.run(logger: logger) { port in
+                continuation.yield(port)
+                continuation.finish()
+            }
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            _ = try await task.value
+            throw CancellationError()
+        }
+        return RunningSimulator(simulator: simulator, port: port, task: task)
+    }
+
+    /// A snapshot of the counters.
+    public func stats() async -> SimulatorStats { await simulator.stats() }
+
+    /// Stops serving and waits for the server to close.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}

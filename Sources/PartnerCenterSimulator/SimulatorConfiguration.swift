@@ -1,0 +1,50 @@
+/// Everything the simulator can be told: where it listens, whom it serves, and what goes wrong.
+/// Deterministic for a given `seed`: the same customers, ETags and fault decisions.
+public struct SimulatorConfiguration: Sendable {
+    /// Faults, as fractions of requests (0 to 1).
+    public struct Faults: Sendable, Equatable {
+        /// Mean added latency per request. Default none.
+        public var latency: Duration = .zero
+        /// Latency varies uniformly by up to this much either side of the mean. Default none.
+        public var latencyJitter: Duration = .zero
+        /// Requests answered 500, 502, 503 or 504 (PartnerFD body). Default 0.
+        public var serverErrorRate: Double = 0
+        /// Requests answered 429 with `Retry-After`, whatever the quota. Default 0.
+        public var throttleRate: Double = 0
+        /// Requests whose connection drops before any answer (nothing happens). Default 0.
+        public var dropRate: Double = 0
+        /// PUTs that are applied, and then the connection drops before the answer. Default 0.
+        public var dropAfterWriteRate: Double = 0
+        /// `Retry-After` seconds on the throttled answers of `throttleRate`. Default 1.
+        public var retryAfterSeconds: Int = 1
+
+        public init() {}
+    }
+
+    /// The address to bind. Default 127.0.0.1 (loopback only).
+    public var host = "127.0.0.1"
+    /// The port; 0 picks a free one. Default 0.
+    public var port = 0
+    /// Drives customer data, ETags and fault decisions. Default 1.
+    public var seed: UInt64 = 1
+    /// Customers to generate when no seed customers are given. Default 100.
+    public var generatedCustomers = 100
+    /// Customers to serve instead of generated ones.
+    public var seedCustomers: [SeedCustomer]?
+    public var faults = Faults()
+    /// Requests per minute allowed for the whole partner (token bucket), answered 429 with
+    /// `Retry-After` beyond it; `nil` for no quota. Default `nil`.
+    public var quotaPerMinute: Int?
+    /// Seconds of quota the bucket may save up for a burst. Default 1.
+    public var quotaBurstSeconds: Double = 1
+    /// Lifetime of the tokens the token endpoint issues. Default 3600 s.
+    public var tokenLifetime: Duration = .seconds(3600)
+    /// The client secret the token endpoint accepts (any client ID). Default `sandbox-secret`.
+    public var clientSecret = "sandbox-secret"
+    /// The refresh token the App+User grant accepts. Default `sandbox-refresh-token`.
+    public var refreshToken = "sandbox-refresh-token"
+    /// Bearer tokens accepted without the token endpoint (like a ready `PARTNER_CENTER_ACCESS_TOKEN`).
+    public var staticTokens: Set<String> = ["sandbox-token"]
+
+    public init() {}
+}

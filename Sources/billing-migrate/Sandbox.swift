@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PartnerCenter
+import PartnerCenterSimulator
+
+/// `billing-migrate sandbox`: the Partner Center simulator as a server.
+struct Sandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the local Partner Center simulator (loopback only by default), for trying the tool safely.",
+        discussion: """
+            Serves the calls billing-migrate makes (billing profile GET/PUT with ETags, country rules, address \
+            validation, the token endpoint) for generated or seeded customers, with faults on demand, and \
+            counters at /_sandbox/stats. It accepts the bearer token 'sandbox-token', or issues tokens at \
+            /{tenant}/oauth2/token for client secret 'sandbox-secret'.
+
+            Example:
+              billing-migrate sandbox --customers 1000 --port 0
+              curl -H 'Authorization: Bearer sandbox-token' \\
+                http://127.0.0.1:PORT/v1/customers/CUSTOMER-ID/profiles/billing
+            """
+    )
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on; 0 picks a free one and prints it.") var port = 8080
+    @Option(help: "How many customers to generate (ignored with --seed-file).") var customers = 100
+    @Option(help: ArgumentHelp("Serve the customers in this JSON file instead.", valueName: "file"))
+    var seedFile: String?
+    @Option(help: "Seed for generated data, ETags and fault decisions.") var seed: UInt64 = 1
+    @Option(help: "Mean added latency per request, in milliseconds.") var latencyMs = 0
+    @Option(help: "Latency varies by up to this many milliseconds either way.") var latencyJitterMs = 0
+    @Option(help: "Fraction of requests answered with a 5xx (0 to 1).") var errorRate = 0.0
+    @Option(help: "Fraction of requests answered 429 (0 to 1).") var throttleRate = 0.0
+    @Option(help: "Fraction of requests whose connection drops before an answer (0 to 1).") var dropRate = 0.0
+    @Option(help: "Fraction of PUTs applied before the connection drops (0 to 1).") var dropAfterWriteRate = 0.0
+    @Option(help: "Requests per minute allowed for the partner; beyond it, 429 with Retry-After.")
+    var quota: Int?
+    @Option(help: "Lifetime of issued tokens, in seconds.") var tokenLifetime = 3600
+
+    func validate() throws {
+        for (name, rate) in [
+            ("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--drop-rate", dropRate),
+            ("--drop-after-write-rate", dropAfterWriteRate),
+        ] where !(0...1).contains(rate) {
+            throw ValidationError("\(name) is a fraction from 0 to 1, not \(rate).")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+    }
+
+    func run() async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.seed = seed
+        configuration.generatedCustomers = customers
+        configuration.faults.latency = .milliseconds(latencyMs)
+        configuration.faults.latencyJitter = .milliseconds(latencyJitterMs)
+        configuration.faults.serverErrorRate = errorRate
+        configuration.faults.throttleRate = throttleRate
+        configuration.faults.dropRate = dropRate
+        configuration.faults.dropAfterWriteRate = dropAfterWriteRate
+        configuration.quotaPerMinute = quota
+        configuration.tokenLifetime = .seconds(tokenLifetime)
+        if let seedFile {
+            guard let data = FileManager.default.contents(atPath: seedFile) else {
+                Console.error("error: --seed-file \(seedFile): cannot read it.")
+                throw ExitStatus.usage.exitCode
+            }
+            do {
+                configuration.seedCustomers = try SeedCustomer.load(json: Array(data))
+            } catch {
+                Console.error("error: --seed-file \(seedFile): \(error)")
+                throw ExitStatus.usage.exitCode
+            }
+        }
+        if !Endpoint.isLoopback(host) {
+            Console.error(
+                "warning: listening on \(host), which is not loopback: other machines can reach the simulator.")
+        }
+        let simulator = Simulator(configuration: configuration)
+        try await simulator.run(logger: Logger(label: "sandbox")) { port in
+            Console.output(
+                "Partner Center simulator listening on http://\(host):\(port) (Ctrl-C to stop)\n"
+                    + "  token: 'sandbox-token'; stats: http://\(host):\(port)/_sandbox/stats")
+        }
+    }
+}
