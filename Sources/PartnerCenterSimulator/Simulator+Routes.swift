@@ -13,6 +13,7 @@ extension Simulator {
 
         router.get("/v1/customers/:id/profiles/billing") { _, context in
             let id = context.parameters.get("id") ?? ""
+            if let refusal = forbidden(id, state: state) { return refusal }
             guard let stored = await state.profile(id) else {
                 return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
             }
@@ -21,6 +22,7 @@ extension Simulator {
 
         router.put("/v1/customers/:id/profiles/billing") { request, context in
             let id = context.parameters.get("id") ?? ""
+            if let refusal = forbidden(id, state: state) { return refusal }
             guard let body = try? await request.body.collect(upTo: 1 << 20),
                 let document = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue
             else {
@@ -78,6 +80,11 @@ extension Simulator {
             try await token(request, state: state)
         }
 
+        router.post("/_sandbox/tokens/expire") { _, _ in
+            await state.expireTokens()
+            return Response(status: .noContent)
+        }
+
         router.get("/_sandbox/customers") { _, _ in
             PartnerFD.json(.array(await state.customerIds.map(JSONValue.string)))
         }
@@ -98,6 +105,12 @@ extension Simulator {
             return PartnerFD.json(.object(stored))
         }
         return router
+    }
+
+    /// Partner Center's 403 / 20002 for a customer the partner may not manage, or `nil`.
+    private static func forbidden(_ id: String, state: SimulatorState) -> Response? {
+        guard state.configuration.forbiddenCustomers.contains(id.lowercased()) else { return nil }
+        return PartnerFD.error(.forbidden, code: 20002, "Partner has no commerce relationship with the customer")
     }
 
     /// Partner Center's 400 / 27002 for an address it would not store, or `nil` for a good one.

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSONDocument
 import Logging
 import NIOCore
 
@@ -27,6 +28,18 @@ public struct Simulator: Sendable {
 
     /// A snapshot of the counters.
     public func stats() async -> SimulatorStats { await state.stats }
+
+    /// Every customer's ID, sorted.
+    public func customerIds() async -> [String] { await state.customerIds }
+
+    /// The customer's profile as stored now.
+    public func profile(_ customerId: String) async -> JSONObject? { await state.profile(customerId)?.document }
+
+    /// Changes address fields as another writer would (a new ETag follows); `null` removes a field.
+    @discardableResult
+    public func edit(customerId: String, fields: JSONObject) async -> JSONObject? {
+        await state.edit(customerId: customerId, fields: fields)
+    }
 }
 
 /// A simulator running in the background of this process (tests, `--sandbox`).
@@ -67,6 +80,9 @@ public final class RunningSimulator: Sendable {
 
     /// A snapshot of the counters.
     public func stats() async -> SimulatorStats { await simulator.stats() }
+
+    /// Every customer's ID, sorted.
+    public func customerIds() async -> [String] { await simulator.customerIds() }
 
     /// Stops serving and waits for the server to close.
     public func stop() async {

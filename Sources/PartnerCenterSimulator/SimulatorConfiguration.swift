@@ -43,6 +43,8 @@ public struct SimulatorConfiguration: Sendable {
     public var clientSecret = "sandbox-secret"
     /// The refresh token the App+User grant accepts. Default `sandbox-refresh-token`.
     public var refreshToken = "sandbox-refresh-token"
+    /// Customers the partner may not manage: answered 403 / 20002 (no commerce relationship).
+    public var forbiddenCustomers: Set<String> = []
     /// Bearer tokens accepted without the token endpoint (like a ready `PARTNER_CENTER_ACCESS_TOKEN`).
     public var staticTokens: Set<String> = ["sandbox-token"]
 

@@ -94,6 +94,11 @@ actor SimulatorState {
         return (token, configuration.tokenLifetime)
     }
 
+    /// Ends every issued token's life now, as if an hour had passed.
+    func expireTokens() {
+        tokens.removeAll()
+    }
+
     /// Whether `token` is one the simulator accepts right now.
     func isValid(token: String) -> Bool {
         if configuration.staticTokens.contains(token) { return true }
