@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "PartnerCenterTests",
             dependencies: [
-                "PartnerCenter", "PartnerCenterSimulator",
+                "PartnerCenter", "PartnerCenterSimulator", "AddressRules", "JSONDocument",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
