@@ -74,7 +74,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PartnerCenterSimulatorTests", dependencies: ["PartnerCenterSimulator", "JSONDocument"]),
+        .testTarget(
+            name: "PartnerCenterSimulatorTests",
+            dependencies: ["PartnerCenterSimulator", "PartnerCenter", "JSONDocument"]),
         .testTarget(name: "EndToEndTests", dependencies: ["billing-migrate"]),
     ]
 )

@@ -5,7 +5,8 @@ import Testing
 struct JSONValueTests {
     @Test("a document is written back exactly as read: member order, spelling and number literals kept")
     func roundTrip() throws {
-        let text = #"{"Zeta":1,"alpha":{"etag":"-4242348048554929329","n":-0.50e+3},"list":[true,false,null,"é\n\"q\""],"big":12345678901234567890123}"#
+        let text =
+            #"{"Zeta":1,"alpha":{"etag":"-4242348048554929329","n":-0.50e+3},"list":[true,false,null,"é\n\"q\""],"big":12345678901234567890123}"#
         #expect(try JSONValue(parsing: text).text == text)
     }
 

@@ -42,7 +42,8 @@ struct AuthenticationTests {
         let id = try #require(await fixture.simulator.customerIds().first)
         _ = try await fixture.client.billingProfile(customerId: id, correlationId: "c")
         _ = try await fixture.transport.send(
-            HTTPRequest(method: "POST", url: fixture.simulator.baseURL + "/_sandbox/tokens/expire"), timeout: .seconds(5))
+            HTTPRequest(method: "POST", url: fixture.simulator.baseURL + "/_sandbox/tokens/expire"),
+            timeout: .seconds(5))
         let profile = try await fixture.client.billingProfile(customerId: id, correlationId: "c")
         #expect(profile.etag != nil)
         let stats = await fixture.simulator.stats()
@@ -73,7 +74,8 @@ struct AuthenticationTests {
         for id in await fixture.simulator.customerIds().prefix(10) {
             _ = try? await fixture.client.billingProfile(customerId: id, correlationId: "c")
         }
-        _ = try? await fixture.client.billingProfile(customerId: "11111111-2222-3333-4444-555555555555", correlationId: "c")
+        _ = try? await fixture.client.billingProfile(
+            customerId: "11111111-2222-3333-4444-555555555555", correlationId: "c")
         let lines = log.all
         #expect(lines.count > 20)
         let issued = await fixture.simulator.stats().tokensIssued

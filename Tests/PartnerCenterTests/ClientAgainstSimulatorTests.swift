@@ -14,7 +14,8 @@ struct ClientAgainstSimulatorTests {
         let id = try #require(await fixture.simulator.customerIds().first)
         let before = try await fixture.client.billingProfile(customerId: id, correlationId: "c-1")
         let changed = before.applying([.city: .set("Bellevue"), .addressLine2: .clear])
-        let after = try await fixture.client.updateBillingProfile(customerId: id, profile: changed, correlationId: "c-1")
+        let after = try await fixture.client.updateBillingProfile(
+            customerId: id, profile: changed, correlationId: "c-1")
         #expect(after.address[.city] == "Bellevue")
         #expect(after.address[.addressLine2] == nil)
         #expect(after.etag != before.etag)
@@ -59,17 +60,21 @@ struct ClientAgainstSimulatorTests {
             }
         }
         let missing = await failure {
-            _ = try await fixture.client.billingProfile(customerId: "11111111-2222-3333-4444-555555555555", correlationId: "c")
+            _ = try await fixture.client.billingProfile(
+                customerId: "11111111-2222-3333-4444-555555555555", correlationId: "c")
         }
         #expect(missing?.status == 404)
         #expect(missing?.code == "60003")
-        let refused = await failure { _ = try await fixture.client.billingProfile(customerId: forbidden, correlationId: "c") }
+        let refused = await failure {
+            _ = try await fixture.client.billingProfile(customerId: forbidden, correlationId: "c")
+        }
         #expect(refused?.status == 403)
         #expect(refused?.code == "20002")
         #expect(refused?.summary.contains("may not manage this customer") == true)
         var usCustomer: String?
         for id in await fixture.simulator.customerIds() where usCustomer == nil {
-            let country = await fixture.simulator.simulator.profile(id)?[anyCase: "defaultAddress"]?.objectValue?["country"]
+            let country = await fixture.simulator.simulator.profile(id)?[anyCase: "defaultAddress"]?.objectValue?[
+                "country"]
             if country == .string("US") { usCustomer = id }
         }
         let id = try #require(usCustomer)
@@ -86,7 +91,10 @@ struct ClientAgainstSimulatorTests {
 
     @Test("a 429 waits at least its Retry-After and slows the shared limiter")
     func throttling() async throws {
-        let fixture = try await ClientFixture.start({ $0.faults.throttleRate = 1; $0.faults.retryAfterSeconds = 7 }, maxAttempts: 3)
+        let fixture = try await ClientFixture.start(
+            {
+                $0.faults.throttleRate = 1; $0.faults.retryAfterSeconds = 7
+            }, maxAttempts: 3)
         defer { Task { await fixture.stop() } }
         let id = try #require(await fixture.simulator.customerIds().first)
         await #expect(throws: PartnerCenterError.self) {

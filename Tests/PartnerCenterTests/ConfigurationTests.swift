@@ -4,11 +4,13 @@ import Testing
 
 @Suite("Endpoints, credentials and env files")
 struct ConfigurationTests {
-    @Test("https endpoints pass; http passes only for loopback hosts", arguments: [
-        ("https://api.partnercenter.microsoft.com/", true), ("http://127.0.0.1:8080", true),
-        ("http://localhost:1", true), ("http://[::1]:9", true), ("http://api.partnercenter.microsoft.com", false),
-        ("http://10.0.0.1", false), ("ftp://example.com", false), ("not a url", false),
-    ])
+    @Test(
+        "https endpoints pass; http passes only for loopback hosts",
+        arguments: [
+            ("https://api.partnercenter.microsoft.com/", true), ("http://127.0.0.1:8080", true),
+            ("http://localhost:1", true), ("http://[::1]:9", true), ("http://api.partnercenter.microsoft.com", false),
+            ("http://10.0.0.1", false), ("ftp://example.com", false), ("not a url", false),
+        ])
     func endpoints(url: String, accepted: Bool) {
         #expect(((try? Endpoint.validated(url, option: "--endpoint")) != nil) == accepted)
     }
@@ -23,7 +25,9 @@ struct ConfigurationTests {
     @Test("credentials: a ready token, app-only, App+User, and what is missing")
     func credentials() throws {
         #expect("\(try Credentials.from(environment: ["PARTNER_CENTER_ACCESS_TOKEN": "t"]))" == "a ready access token")
-        let app = ["PARTNER_CENTER_TENANT_ID": "t", "PARTNER_CENTER_CLIENT_ID": "c", "PARTNER_CENTER_CLIENT_SECRET": "s3cr3t"]
+        let app = [
+            "PARTNER_CENTER_TENANT_ID": "t", "PARTNER_CENTER_CLIENT_ID": "c", "PARTNER_CENTER_CLIENT_SECRET": "s3cr3t",
+        ]
         guard case .clientCredentials = try Credentials.from(environment: app) else { throw Failure() }
         var user = app
         user["PARTNER_CENTER_REFRESH_TOKEN"] = "r"

@@ -7,7 +7,8 @@ import Testing
 struct ResponseParsingTests {
     @Test("a profile is patched in place: key spelling and order kept, absent fields added, cleared ones removed")
     func patching() throws {
-        let json = #"{"id":"p","DefaultAddress":{"AddressLine1":"1 A St","city":"X","district":"D","x-extra":{"n":1.50}},"attributes":{"etag":"-42","objectType":"CustomerBillingProfile"},"unknown":[1,2]}"#
+        let json =
+            #"{"id":"p","DefaultAddress":{"AddressLine1":"1 A St","city":"X","district":"D","x-extra":{"n":1.50}},"attributes":{"etag":"-42","objectType":"CustomerBillingProfile"},"unknown":[1,2]}"#
         let profile = try BillingProfile(json: Array(json.utf8))
         #expect(profile.etag == "-42")
         #expect(profile.address[.addressLine1] == "1 A St")
@@ -20,10 +21,16 @@ struct ResponseParsingTests {
 
     @Test("country rules read the flat lists and the old wrapped shape")
     func countryRules() throws {
-        let flat = try #require(CountryValidationRules(json: Array(#"{"iso2Code":"US","isStateRequired":true,"supportedStatesList":["WA","NY"],"isPostalCodeRequired":true,"postalCodeRegex":"^\\d{5}(-\\d{4})?$","isCityRequired":true}"#.utf8)))
+        let flat = try #require(
+            CountryValidationRules(
+                json: Array(
+                    #"{"iso2Code":"US","isStateRequired":true,"supportedStatesList":["WA","NY"],"isPostalCodeRequired":true,"postalCodeRegex":"^\\d{5}(-\\d{4})?$","isCityRequired":true}"#
+                        .utf8)))
         #expect(flat.supportedStates == ["WA", "NY"])
         #expect(flat.postalCodeRegex == #"^\d{5}(-\d{4})?$"#)
-        let wrapped = try #require(CountryValidationRules(json: Array(#"{"iso2Code":"CA","isStateRequired":true,"states":{"value":["ON","QC"]}}"#.utf8)))
+        let wrapped = try #require(
+            CountryValidationRules(
+                json: Array(#"{"iso2Code":"CA","isStateRequired":true,"states":{"value":["ON","QC"]}}"#.utf8)))
         #expect(wrapped.supportedStates == ["ON", "QC"])
         #expect(CountryValidationRules(json: Array("[]".utf8)) == nil)
     }

@@ -4,9 +4,11 @@ import Testing
 
 @Suite("Retry policy, budget and pacing")
 struct RetryTests {
-    @Test("backoff ceilings follow the documented table", arguments: [
-        (1, 500), (2, 1000), (3, 2000), (4, 4000), (5, 8000), (6, 16000), (7, 30000), (40, 30000),
-    ])
+    @Test(
+        "backoff ceilings follow the documented table",
+        arguments: [
+            (1, 500), (2, 1000), (3, 2000), (4, 4000), (5, 8000), (6, 16000), (7, 30000), (40, 30000),
+        ])
     func ceilings(attempt: Int, milliseconds: Int) {
         #expect(RetryPolicy().ceiling(afterAttempt: attempt) == .milliseconds(milliseconds))
     }
