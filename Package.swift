@@ -62,6 +62,15 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (run by scripts/benchmark.sh, release build).
+        .executableTarget(
+            name: "simulator-capacity",
+            dependencies: [
+                "PartnerCenter", "PartnerCenterSimulator", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SimulatorCapacity"
+        ),
+
         // Tests.
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
         .testTarget(name: "AddressRulesTests", dependencies: ["AddressRules"]),

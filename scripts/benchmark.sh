@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
-# Benchmarks, release build; not part of the tests. Prints a table.
-#   validate: a generated 1,000,000-row file (BENCH_ROWS to change), next to libcsv alone.
+# Benchmarks, release build; not part of the tests. Each prints a table.
+#   validate:  a generated 1,000,000-row file (BENCH_ROWS to change), next to libcsv alone.
+#   simulator: its own capacity on loopback at zero latency (BENCH_SECONDS per concurrency).
+# Pass the names to run only some: scripts/benchmark.sh simulator
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
+which=${*:-validate simulator}
 swift build -c release --product billing-migrate
-python3 Benchmarks/validate_benchmark.py "$(swift build -c release --show-bin-path)/billing-migrate"
+swift build -c release --product simulator-capacity
+bin=$(swift build -c release --show-bin-path)
+for name in $which; do
+    case $name in
+    validate)
+        echo "## validate"
+        python3 Benchmarks/validate_benchmark.py "$bin/billing-migrate"
+        ;;
+    simulator)
+        echo "## simulator capacity (GET billing profile, loopback, zero latency)"
+        "$bin/simulator-capacity"
+        ;;
+    *) echo "unknown benchmark '$name' (validate, simulator)" >&2; exit 2 ;;
+    esac
+    echo
+done

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -7,10 +8,16 @@ import ArgumentParser
 #endif
 
 /// Runs the command and maps every way out to SPEC §7's exit codes: argument errors are usage
-/// errors (2, not argument-parser's 64), and no user mistake ends in a stack trace.
+/// errors (2, not argument-parser's 64), and no user mistake ends in a stack trace. Logs go to
+/// stderr; stdout is for results.
 @main
 enum Main {
     static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
         do {
             var command = try BillingMigrate.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
