@@ -2,6 +2,7 @@ import Hummingbird
 import JSONDocument
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The Partner Center simulator: a real HTTP server on loopback that answers the calls the tool
 /// makes as Partner Center does, with faults and a quota on demand, and counters for tests.
@@ -18,12 +19,17 @@ public struct Simulator: Sendable {
     public func run(logger: Logger = Logger(label: "sandbox"), onReady: @escaping @Sendable (Int) async -> Void)
         async throws
     {
+        try await makeServiceGroup(logger: logger, onReady: onReady).run()
+    }
+
+    /// The server as a service group: `run()` serves, `triggerGracefulShutdown()` stops it cleanly.
+    func makeServiceGroup(logger: Logger, onReady: @escaping @Sendable (Int) async -> Void) -> ServiceGroup {
         let app = Application(
             router: Self.buildRouter(state: state),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [])
+        return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
     }
 
     /// A snapshot of the counters.
@@ -46,14 +52,16 @@ public struct Simulator: Sendable {
 public final class RunningSimulator: Sendable {
     public let simulator: Simulator
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// The base URL, `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://\(simulator.configuration.host):\(port)" }
 
-    private init(simulator: Simulator, port: Int, task: Task<Void, any Error>) {
+    private init(simulator: Simulator, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.simulator = simulator
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -63,19 +71,18 @@ public final class RunningSimulator: Sendable {
     {
         let simulator = Simulator(configuration: configuration)
         let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task {
-            try await simulator.run(logger: logger) { port in
-                continuation.yield(port)
-                continuation.finish()
-            }
+        let group = simulator.makeServiceGroup(logger: logger) { port in
+            continuation.yield(port)
+            continuation.finish()
         }
+        let task = Task { try await group.run() }
         var iterator = ready.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
             _ = try await task.value
             throw CancellationError()
         }
-        return RunningSimulator(simulator: simulator, port: port, task: task)
+        return RunningSimulator(simulator: simulator, port: port, group: group, task: task)
     }
 
     /// A snapshot of the counters.
@@ -84,9 +91,9 @@ public final class RunningSimulator: Sendable {
     /// Every customer's ID, sorted.
     public func customerIds() async -> [String] { await simulator.customerIds() }
 
-    /// Stops serving and waits for the server to close.
+    /// Stops serving (gracefully: answers in flight finish) and waits for the server to close.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
