@@ -76,7 +76,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
         .testTarget(name: "AddressRulesTests", dependencies: ["AddressRules"]),
-        .testTarget(name: "MigrationTests", dependencies: ["Migration"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "AddressRules", "CSVReading"]),
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(
             name: "PartnerCenterTests",

@@ -1,3 +1,4 @@
+import AddressRules
 import Foundation
 import Testing
 
@@ -107,7 +108,7 @@ struct OfflineValidationTests {
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,1 Main St,UK
             """)
         #expect(rows.map(\.line) == [2, 4])
-        #expect(rows[1].errors.map(\.code) == [.countryUnknown])
+        #expect(rows[1].errors.map(\.code) == [.address(.countryUnknown)])
     }
 
     @Test("malformed rows are counted, and the rest of the file is still checked")

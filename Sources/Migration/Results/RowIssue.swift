@@ -4,25 +4,33 @@ import CSVReading
 /// One thing wrong with a row, or worth a warning: a stable code, the column, and a message that
 /// says what to do.
 public struct RowIssue: Sendable, Equatable {
-    /// Stable codes; reports and scripts may rely on them. The address codes are
-    /// ``AddressIssue/Code``'s.
-    public enum Code: String, Sendable, CaseIterable {
-        case customerIdFormat = "customer-id-format"
-        case duplicateRow = "duplicate-row"
-        case duplicateCustomer = "duplicate-customer"
-        case fieldTooLarge = "field-too-large"
-        case columnCount = "column-count"
-        case csvMalformed = "csv-malformed"
-        case invalidUTF8 = "invalid-utf8"
-        case nulByte = "nul-byte"
-        case countryUnknown = "country-unknown"
-        case countryChange = "country-change"
-        case stateUnknown = "state-unknown"
-        case postalCodeFormat = "postal-code-format"
-        case postalStateMismatch = "postal-state-mismatch"
-        case requiredField = "required-field"
-        case fieldTooLong = "field-too-long"
-        case regionNotAllowed = "region-not-allowed"
+    /// Stable codes; reports and scripts may rely on them (``rawValue``). The address checks'
+    /// codes are ``AddressIssue/Code``'s.
+    public enum Code: Sendable, Equatable, Hashable {
+        case customerIdFormat
+        case duplicateRow
+        case duplicateCustomer
+        case fieldTooLarge
+        case columnCount
+        case csvMalformed
+        case invalidUTF8
+        case nulByte
+        case address(AddressIssue.Code)
+
+        /// The code as reports print it (`postal-state-mismatch`).
+        public var rawValue: String {
+            switch self {
+            case .customerIdFormat: "customer-id-format"
+            case .duplicateRow: "duplicate-row"
+            case .duplicateCustomer: "duplicate-customer"
+            case .fieldTooLarge: "field-too-large"
+            case .columnCount: "column-count"
+            case .csvMalformed: "csv-malformed"
+            case .invalidUTF8: "invalid-utf8"
+            case .nulByte: "nul-byte"
+            case .address(let code): code.rawValue
+            }
+        }
 
         /// Whether the issue means the file is not well-formed CSV (nothing may be applied from it).
         public var isMalformedInput: Bool {
@@ -46,6 +54,6 @@ public struct RowIssue: Sendable, Equatable {
 
     /// The row-level form of an address issue.
     public init(_ issue: AddressIssue) {
-        self.init(Code(rawValue: issue.code.rawValue)!, field: issue.field.rawValue, issue.message)
+        self.init(.address(issue.code), field: issue.field.rawValue, issue.message)
     }
 }

@@ -14,9 +14,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The first value of header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
+    public func header(_ name: String) -> String? { headers.value(named: name) }
 }
 
 /// One HTTP response.
@@ -32,8 +30,13 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The first value of header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    public func header(_ name: String) -> String? { headers.value(named: name) }
+}
+
+extension [(name: String, value: String)] {
+    /// The first value of header `name` (case-insensitive).
+    func value(named name: String) -> String? {
+        first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 
