@@ -52,7 +52,7 @@ extension PartnerCenterClient {
                     continue
                 }
                 let retryAfter = RetryAfter.parse(response.header("Retry-After"), now: clock.date())
-                if response.status == 429 { await limiter.recordThrottle(retryAfter: retryAfter) }
+                if response.status == 429 { await limiter.recordThrottle() }
                 failure = PartnerCenterError(
                     response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter)
                 guard RetryPolicy.isRetryable(status: response.status) else { throw failure }

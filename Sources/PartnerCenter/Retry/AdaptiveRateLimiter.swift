@@ -2,9 +2,13 @@
 ///
 /// Unlimited until Partner Center first throttles. A 429 then sets the rate to `decrease` × the
 /// rate that drew it (once per `cooldown`, however many in-flight requests were throttled
-/// together), and pauses every request until its `Retry-After` has passed. Each success then
-/// adds back `increase` × the rate per second elapsed (additive increase), so the run settles
-/// just under the server's quota instead of bouncing off it. `--rate-limit` caps it all.
+/// together); the throttled request itself waits its `Retry-After` before it is retried. Each
+/// success then adds back `increase` × the rate per second elapsed, so the run settles just
+/// under the server's quota instead of bouncing off it. `--rate-limit` caps it all.
+///
+/// A 429 does not pause every other request for its `Retry-After`: under a quota that refills
+/// continuously, that idles the run for a second each time and costs more of the quota than
+/// the throttles it saves.
 public actor AdaptiveRateLimiter {
     /// How the limiter reacts; the defaults are documented on each field.
     public struct Configuration: Sendable, Equatable {
@@ -29,7 +33,6 @@ public actor AdaptiveRateLimiter {
     /// The adaptive rate in requests per second; `nil` until the first throttle.
     public private(set) var rate: Double?
     private var nextSlot: Duration = .zero
-    private var pausedUntil: Duration = .zero
     private var lastDecrease: Duration?
     private var lastIncrease: Duration = .zero
     private var recent: [Duration] = []
@@ -43,7 +46,7 @@ public actor AdaptiveRateLimiter {
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
     public func acquire() async throws {
         let now = clock.now()
-        var start = max(now, pausedUntil)
+        var start = now
         if let interval = slotInterval {
             start = max(start, nextSlot)
             nextSlot = start + interval
@@ -53,10 +56,9 @@ public actor AdaptiveRateLimiter {
         if start > now { try await clock.sleep(for: start - now) }
     }
 
-    /// A 429: slow the whole run down, and hold every request until `retryAfter` has passed.
-    public func recordThrottle(retryAfter: Duration?) {
+    /// A 429: slow the whole run down.
+    public func recordThrottle() {
         let now = clock.now()
-        if let retryAfter { pausedUntil = max(pausedUntil, now + retryAfter) }
         if let lastDecrease, now - lastDecrease < configuration.cooldown { return }
         lastDecrease = now
         lastIncrease = now
