@@ -17,6 +17,7 @@ extension Simulator {
             guard let stored = await state.profile(id) else {
                 return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
             }
+            await state.editAfterFirstRead(customerId: id)
             return PartnerFD.json(.object(stored.document))
         }
 

@@ -1,3 +1,5 @@
+import JSONDocument
+
 /// Everything the simulator can be told: where it listens, whom it serves, and what goes wrong.
 /// Deterministic for a given `seed`: the same customers, ETags and fault decisions.
 public struct SimulatorConfiguration: Sendable {
@@ -43,6 +45,10 @@ public struct SimulatorConfiguration: Sendable {
     public var clientSecret = "sandbox-secret"
     /// The refresh token the App+User grant accepts. Default `sandbox-refresh-token`.
     public var refreshToken = "sandbox-refresh-token"
+    /// Another writer's change, by customer: applied right after the customer's first profile read
+    /// has been answered, so that the reader's ETag is stale when it writes (address fields; `null`
+    /// removes one).
+    public var editsAfterFirstRead: [String: JSONObject] = [:]
     /// Customers the partner may not manage: answered 403 / 20002 (no commerce relationship).
     public var forbiddenCustomers: Set<String> = []
     /// Bearer tokens accepted without the token endpoint (like a ready `PARTNER_CENTER_ACCESS_TOKEN`).

@@ -16,6 +16,7 @@ actor SimulatorState {
     private var quotaTokens: Double
     private var quotaRefilledAt: Duration = .zero
     private var decisionCounters: [String: Int] = [:]
+    private var editedAfterRead: Set<String> = []
     private var etagCounter: UInt64 = 0
     private(set) var stats = SimulatorStats()
     private let start = ContinuousClock.now
@@ -56,6 +57,14 @@ actor SimulatorState {
         profiles[id] = StoredProfile(document: stored, version: version)
         stats.writesPerCustomer[id, default: 0] += 1
         return stored
+    }
+
+    /// Applies the configured other writer's edit once, after the customer's first read.
+    func editAfterFirstRead(customerId: String) {
+        let id = customerId.lowercased()
+        guard let fields = configuration.editsAfterFirstRead[id], !editedAfterRead.contains(id) else { return }
+        editedAfterRead.insert(id)
+        _ = edit(customerId: id, fields: fields)
     }
 
     /// Changes address fields out of band, as another writer would.

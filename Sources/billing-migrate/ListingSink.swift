@@ -6,11 +6,14 @@ import Migration
 /// that the lines go to an anonymous temporary file (`tmpfile`, mode 0600, gone when closed).
 final class ListingSink: RowSink {
     private let quiet: Bool
+    private let showChanges: Bool
     private var buffer: [UInt8] = []
     private var spill: UnsafeMutablePointer<FILE>?
 
-    init(quiet: Bool) {
+    /// - Parameter showChanges: also list each row's changes (`plan`, `apply`).
+    init(quiet: Bool, showChanges: Bool = false) {
         self.quiet = quiet
+        self.showChanges = showChanges
     }
 
     deinit {
@@ -19,7 +22,7 @@ final class ListingSink: RowSink {
 
     func write(_ row: RowResult) throws {
         guard !quiet else { return }
-        for line in RowListing.lines(for: row) {
+        for line in RowListing.lines(for: row) + (showChanges ? RowListing.changes(for: row) : []) {
             buffer.append(contentsOf: line.utf8)
             buffer.append(UInt8(ascii: "\n"))
         }

@@ -17,16 +17,25 @@ public struct DuplicateIndex: Sendable {
     }
 
     public private(set) var entries: [CustomerID: Entry] = [:]
+    /// Data rows in the file.
+    public private(set) var rowCount = 0
+    /// Lines of rows that are not well-formed CSV (a stray quote, bad UTF-8, a NUL, a missing or extra cell).
+    public private(set) var malformedLines: [Int] = []
 
     public init() {}
 
-    /// Reads every row of `path` and records the repeated customers.
+    /// Reads every row of `path` and records the repeated customers, the row count and the
+    /// malformed rows.
     /// - Throws: ``InputError`` as ``InputFile`` does.
     public init(path: String, options: InputFile.Options) throws(InputError) {
         let file = try InputFile(path: path, options: options)
         guard let header = file.header else { return }
         var keys: [Key] = []
         while let record = try file.nextRecord() {
+            rowCount += 1
+            if record.problems.contains(where: \.isMalformed) || record.count < header.columns.count {
+                malformedLines.append(record.line)
+            }
             guard header.customerIdIndex < record.count,
                 let id = record.withTrimmedFieldBytes(header.customerIdIndex, CustomerID.init(utf8:))
             else { continue }

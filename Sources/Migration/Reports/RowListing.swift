@@ -10,6 +10,19 @@ public enum RowListing {
         }
     }
 
+    /// The change line of a row that changes (or would): `line 3: applied customer …: city 'A' -> 'B', …`.
+    public static func changes(for row: RowResult) -> [String] {
+        guard [.wouldChange, .applied].contains(row.outcome), !row.changes.isEmpty else { return [] }
+        let fields = row.changes.map { change in
+            "\(change.field) \(quoted(change.before)) -> \(quoted(change.after))"
+        }
+        return ["line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"]
+    }
+
+    private static func quoted(_ value: String?) -> String {
+        value.map { "'\($0)'" } ?? "(none)"
+    }
+
     /// The closing summary for `summary` of the file at `input`.
     public static func closing(_ summary: RunSummary, input: String) -> String {
         if summary.rows == 0 { return "\(input): no data rows; nothing to check." }

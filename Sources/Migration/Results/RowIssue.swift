@@ -16,6 +16,16 @@ public struct RowIssue: Sendable, Equatable {
         case invalidUTF8
         case nulByte
         case address(AddressIssue.Code)
+        /// Partner Center refused the row (the message has its status and code).
+        case partnerCenter
+        /// Another writer changed the fields this row changes.
+        case conflict
+        /// The run stopped before the row was done; the next run with the journal does it.
+        case notFinished
+        /// A warning: an earlier run had already done the row.
+        case doneEarlier
+        /// A warning: a write that got no answer was found applied by reading it back.
+        case resolvedByReadBack
 
         /// The code as reports print it (`postal-state-mismatch`).
         public var rawValue: String {
@@ -29,6 +39,11 @@ public struct RowIssue: Sendable, Equatable {
             case .invalidUTF8: "invalid-utf8"
             case .nulByte: "nul-byte"
             case .address(let code): code.rawValue
+            case .partnerCenter: "partner-center"
+            case .conflict: "conflict"
+            case .notFinished: "not-finished"
+            case .doneEarlier: "done-in-earlier-run"
+            case .resolvedByReadBack: "resolved-by-read-back"
             }
         }
 

@@ -23,6 +23,15 @@ public struct RunSummary: Sendable, Equatable {
 
     public func count(_ outcome: RowResult.Outcome) -> Int { counts[outcome.index] }
 
+    /// Adds the counts a completed journal recorded (resuming a finished run sends nothing).
+    public mutating func addEarlier(_ earlier: [String: Int]) {
+        for (name, count) in earlier {
+            guard let outcome = RowResult.Outcome(rawValue: name) else { continue }
+            counts[outcome.index] += count
+            rows += count
+        }
+    }
+
     /// Rows that did not succeed.
     public var unsuccessful: Int {
         count(.invalid) + count(.failed) + count(.conflict)

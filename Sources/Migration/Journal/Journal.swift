@@ -1,0 +1,145 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The write-ahead journal of `apply`: append-only JSON Lines, created 0600, locked for one
+/// process. An intent is durable (fsync) before its PUT leaves, an outcome once the answer is in.
+///
+/// Appends are group-committed: whoever appends while a flush is under way joins the next one, so
+/// one `fsync` serves every row that finished meanwhile, and no append returns before its line
+/// is on disk.
+public actor Journal {
+    /// What an existing journal says.
+    public struct Replay: Sendable {
+        public var header: JournalEntry.Header?
+        /// The last outcome of each line.
+        public var outcomes: [Int: JournalEntry.Outcome] = [:]
+        /// Intents with no outcome after them: PUTs that may or may not have landed.
+        public var pendingIntents: [Int: JournalEntry.Intent] = [:]
+        /// The counts of the last run, when it finished every row.
+        public var complete: [String: Int]?
+        /// Whether a torn last line was found (and cut off).
+        public var tornTail = false
+    }
+
+    public nonisolated let path: String
+    private let descriptor: Int32
+    private var pending: [UInt8] = []
+    private var waiters: [CheckedContinuation<Void, any Error>] = []
+    private var flushing = false
+    private let queue = DispatchQueue(label: "billing-migrate.journal")
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Opens `path` (creating it, mode 0600), takes its lock, cuts a torn last line, and replays it.
+    /// - Throws: ``JournalError`` when another process holds it, or it cannot be read or written.
+    public static func open(path: String) throws(JournalError) -> (Journal, Replay) {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw JournalError(.unusable, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
+        }
+        if let holder = JournalLock.tryLock(descriptor) {
+            close(descriptor)
+            let who = holder > 0 ? "process \(holder)" : "another process"
+            throw JournalError(
+                .locked, "\(path) is in use by \(who); wait for it to finish (or stop it), then run again.")
+        }
+        do {
+            let replay = try replay(descriptor: descriptor, path: path)
+            return (Journal(path: path, descriptor: descriptor), replay)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// Reads a journal without locking or changing it (for `status`).
+    /// - Throws: ``JournalError`` when it cannot be read or is not a journal.
+    public static func read(path: String) throws(JournalError) -> Replay {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw JournalError(.unusable, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
+        }
+        defer { close(descriptor) }
+        return try replay(descriptor: descriptor, path: path, repair: false)
+    }
+
+    /// Appends `entry` and returns once it is on disk.
+    public func append(_ entry: JournalEntry) async throws {
+        pending += entry.json
+        pending.append(UInt8(ascii: "\n"))
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waiters.append(continuation)
+            if !flushing { startFlush() }
+        }
+    }
+
+    private func startFlush() {
+        flushing = true
+        let bytes = pending
+        let batch = waiters
+        pending = []
+        waiters = []
+        let descriptor = self.descriptor
+        let path = self.path
+        queue.async {
+            let error = Self.writeAndSync(bytes, descriptor: descriptor, path: path)
+            Task { await self.finishFlush(batch, error: error) }
+        }
+    }
+
+    private func finishFlush(_ batch: [CheckedContinuation<Void, any Error>], error: JournalError?) {
+        for waiter in batch {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+        }
+        flushing = false
+        if !waiters.isEmpty { startFlush() }
+    }
+
+    private static func writeAndSync(_ bytes: [UInt8], descriptor: Int32, path: String) -> JournalError? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return JournalError(.unusable, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else {
+            return JournalError(.unusable, "\(path): cannot sync the journal (\(String(cString: strerror(errno)))).")
+        }
+        return nil
+    }
+}
+
+/// A journal that cannot be used.
+public struct JournalError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// Another process holds the lock (exit 3).
+        case locked
+        /// The journal cannot be read or written, or is not a journal (exit 2).
+        case unusable
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import PartnerCenter
+
+/// `plan` and `apply` from start to end: survey the input, open and check the journal, run the
+/// rows, and close the journal with a completion record when every row is done.
+public struct MigrationRun {
+    public let configuration: RunConfiguration
+    public let service: any ProfileService
+    public let logger: Logger
+
+    public init(configuration: RunConfiguration, service: any ProfileService, logger: Logger) {
+        self.configuration = configuration
+        self.service = service
+        self.logger = logger
+    }
+
+    /// What a finished (or stopped) run did.
+    public struct Report: Sendable {
+        public var outcome: BatchRunner.Outcome
+        /// `true` when the journal showed every row already done and nothing was read or sent.
+        public var alreadyComplete: Bool
+    }
+
+    /// Checks the input (the whole file, before any request) and returns what the run needs of it.
+    /// - Throws: ``RunRefusal`` (`.input`) for a file that cannot be used, or malformed rows under `apply`.
+    public func survey() throws -> DuplicateIndex {
+        let survey: DuplicateIndex
+        do {
+            survey = try DuplicateIndex(path: configuration.input, options: configuration.inputOptions)
+        } catch {
+            throw RunRefusal(.input, "\(error)")
+        }
+        if configuration.command == .apply, !survey.malformedLines.isEmpty {
+            let lines = survey.malformedLines.prefix(10).map(String.init).joined(separator: ", ")
+            throw RunRefusal(
+                .input,
+                "\(configuration.input): \(survey.malformedLines.count) row(s) are not well-formed CSV (line \(lines)"
+                    + "\(survey.malformedLines.count > 10 ? ", …" : "")); nothing was sent. Run `billing-migrate "
+                    + "validate` for details, fix the file, and run again.")
+        }
+        return survey
+    }
+
+    /// Opens the journal for `apply`: locks it, checks it belongs to this input, and writes the header
+    /// of a new one.
+    /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
+    public func openJournal(rows: Int) async throws -> (Journal, Journal.Replay)? {
+        guard let path = configuration.journalPath else { return nil }
+        let (journal, replay): (Journal, Journal.Replay)
+        do {
+            (journal, replay) = try Journal.open(path: path)
+        } catch {
+            throw RunRefusal(error.kind == .locked ? .unavailable : .input, error.message)
+        }
+        let digest: String
+        do {
+            digest = try InputDigest.sha256(path: configuration.input)
+        } catch {
+            throw RunRefusal(.input, "\(error)")
+        }
+        if let header = replay.header {
+            if header.inputSHA256 != digest, !configuration.force {
+                throw RunRefusal(
+                    .input,
+                    "\(configuration.input) is not the file \(path) was started with (its SHA-256 differs): resuming "
+                        + "would match rows by line against another file. Use a new --journal for the edited file, or "
+                        + "pass --force to resume anyway.")
+            }
+            if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
+        } else {
+            let header = JournalEntry.Header(
+                toolVersion: configuration.toolVersion, inputSHA256: digest, input: configuration.input,
+                rows: rows, started: ISO8601DateFormatter().string(from: Date()))
+            try await journal.append(.header(header))
+        }
+        return (journal, replay)
+    }
+
+    /// Runs every row, writing results to `sink` in file order.
+    public func run(
+        survey: DuplicateIndex, journal: (Journal, Journal.Replay)?, sink: any RowSink, stop: StopSignal,
+        progress: RunProgress
+    ) async throws -> Report {
+        if let (_, replay) = journal, let counts = replay.complete {
+            var summary = RunSummary(command: configuration.command.rawValue)
+            summary.addEarlier(counts)
+            try sink.finish(summary)
+            return Report(
+                outcome: .init(summary: summary, stopReason: nil, unfinished: 0, earlier: [:]), alreadyComplete: true)
+        }
+        let processor = RowProcessor(
+            service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
+            rules: CountryRulesCache(service: service), journal: journal?.0,
+            maxConflictRetries: configuration.maxConflictRetries, logger: logger)
+        let runner = BatchRunner(
+            command: configuration.command, path: configuration.input, options: configuration.inputOptions,
+            processor: processor, duplicates: survey, replay: journal?.1, concurrency: max(1, configuration.concurrency),
+            stop: stop, progress: progress, logger: logger)
+        let outcome = try await runner.run(sink: sink)
+        try sink.finish(outcome.summary)
+        if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0 {
+            var counts: [String: Int] = [:]
+            for (outcome, count) in outcome.earlier { counts[outcome.rawValue, default: 0] += count }
+            for result in RowResult.Outcome.allCases where result != .skipped {
+                counts[result.rawValue, default: 0] += outcome.summary.count(result)
+            }
+            try await journal.append(.complete(counts: counts.filter { $0.value > 0 }))
+        }
+        return Report(outcome: outcome, alreadyComplete: false)
+    }
+
+    /// One authenticated call before the batch, so that broken credentials end the run at once.
+    /// - Returns: `nil` when Partner Center answered; otherwise what to tell the operator.
+    public static func preflight(_ service: any ProfileService, country: String) async -> String? {
+        do {
+            _ = try await service.countryValidationRules(country, correlationId: UUID().uuidString.lowercased())
+            return nil
+        } catch {
+            switch error.kind {
+            case .authentication:
+                return "Partner Center sign-in failed: \(error.summary)"
+            case .transport(ambiguous: _):
+                return "Partner Center cannot be reached: \(error.summary)"
+            case .retryBudgetExhausted:
+                return error.summary
+            case .http where error.status == 401 || error.status == 403:
+                return "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
+                    + "check the app's consent, its Partner Center role, and the tenant."
+            case .http, .invalidResponse:
+                return nil
+            }
+        }
+    }
+}

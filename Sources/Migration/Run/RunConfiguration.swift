@@ -1,0 +1,45 @@
+/// Everything a `plan` or `apply` run is told, with documented defaults. The CLI builds it from
+/// its options; tests build it directly.
+public struct RunConfiguration: Sendable {
+    public var command: BatchRunner.Command
+    /// The corrections file.
+    public var input: String
+    public var inputOptions = InputFile.Options()
+    /// Rows in flight at once (`--concurrency`). Default 8.
+    public var concurrency = 8
+    /// The journal (`apply --journal`); `nil` for `plan`.
+    public var journalPath: String?
+    /// Resume even though the input changed since the journal was started (`--force`). Default off.
+    public var force = false
+    /// Let a row change a customer's country (`--allow-country-change`). Default off.
+    public var allowCountryChange = false
+    /// Re-reads and re-writes after a conflict that another writer did not cause. Default 3.
+    public var maxConflictRetries = 3
+    /// Recorded in the journal header. Default `unknown`.
+    public var toolVersion = "unknown"
+
+    public init(command: BatchRunner.Command, input: String) {
+        self.command = command
+        self.input = input
+    }
+}
+
+/// Why a run cannot start; the CLI maps each to its exit code.
+public struct RunRefusal: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The input or the journal cannot be used as it is (exit 2).
+        case input
+        /// Another process holds the journal, or Partner Center refused the credentials (exit 3).
+        case unavailable
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

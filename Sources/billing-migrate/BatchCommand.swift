@@ -1,0 +1,111 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Migration
+import PartnerCenter
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The run `plan` and `apply` share: connect, check, run the rows with progress and signals, report.
+struct BatchCommand {
+    let command: BatchRunner.Command
+    let input: InputOptions
+    let reports: [String]
+    let connection: ConnectionOptions
+    let runOptions: RunOptions
+    let journal: String?
+    let force: Bool
+    let allowCountryChange: Bool
+
+    func run() async throws {
+        var logger = Logger(label: "billing-migrate")
+        logger.logLevel = runOptions.logLevel
+        var configuration = RunConfiguration(command: command, input: input.input)
+        configuration.inputOptions = try input.fileOptions()
+        configuration.concurrency = connection.concurrency
+        configuration.journalPath = journal
+        configuration.force = force
+        configuration.allowCountryChange = allowCountryChange
+        configuration.toolVersion = BillingMigrate.version
+
+        let open: Connection
+        do {
+            open = try await connection.connect(logger: logger)
+        } catch let error as ConfigurationError {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        }
+        let status = await execute(configuration, connection: open, logger: logger)
+        await open.close()
+        if status != .success { throw status.exitCode }
+    }
+
+    private func execute(_ configuration: RunConfiguration, connection open: Connection, logger: Logger) async
+        -> ExitStatus
+    {
+        let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
+        do {
+            let survey = try run.survey()
+            if let problem = await MigrationRun.preflight(open.client, country: "US") {
+                Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
+                return .interrupted
+            }
+            let journal = try await run.openJournal(rows: survey.rowCount)
+            let writers = try reports.map { path throws(FileError) -> any RowSink in
+                try JSONReportWriter(path: path, command: command.rawValue, input: input.input)
+            }
+            let stop = StopSignal()
+            let signals = Self.watchSignals(stop)
+            let deadline = runOptions.deadlineDuration.map { limit in
+                Task {
+                    try? await Task.sleep(for: limit)
+                    if !Task.isCancelled { stop.stop("the --deadline of \(runOptions.deadline ?? "") was reached") }
+                }
+            }
+            let progress = RunProgress(total: survey.rowCount)
+            let reporter = ProgressReporter(command: command.rawValue, progress: progress, quiet: runOptions.quiet)
+            let sink = SinkGroup([ListingSink(quiet: runOptions.quiet, showChanges: true)] + writers)
+            let report = try await run.run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
+            await reporter.finish()
+            deadline?.cancel()
+            withExtendedLifetime(signals) {}
+            print(SummaryTable.render(report, command: command, input: input.input, journal: journal?.0.path))
+            if let why = report.outcome.stopReason {
+                Console.error(
+                    "stopped: \(why). \(report.outcome.unfinished) row(s) not done; run the same command again to "
+                        + "resume (exit 3).")
+                return .interrupted
+            }
+            let earlierFailures = [RowResult.Outcome.invalid, .failed, .conflict].reduce(0) {
+                $0 + (report.outcome.earlier[$1] ?? 0)
+            }
+            return report.outcome.summary.unsuccessful + earlierFailures > 0 ? .rowsFailed : .success
+        } catch let refusal as RunRefusal {
+            Console.error("error: \(refusal)")
+            return refusal.kind == .input ? .usage : .interrupted
+        } catch let error as FileError {
+            Console.error("error: \(error)")
+            return .usage
+        } catch {
+            Console.error("error: \(error)")
+            return .interrupted
+        }
+    }
+
+    /// SIGINT and SIGTERM stop the run from taking rows; rows in flight settle and the journal is flushed.
+    private static func watchSignals(_ stop: StopSignal) -> [any DispatchSourceSignal] {
+        [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.stop("interrupted by \(name)") }
+            source.resume()
+            return source
+        }
+    }
+}

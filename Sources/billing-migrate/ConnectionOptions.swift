@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PartnerCenter
+import PartnerCenterSimulator
+
+/// Where Partner Center is and how to sign in, and how hard to push it: the options every
+/// command that talks to Partner Center shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Partner Center's base URL (https://, or http:// on loopback only). Default: the cloud's.")
+    var endpoint: String?
+
+    @Option(help: "Endpoint and sign-in presets: global, usgov or china.")
+    var cloud: PartnerCenterCloud = .global
+
+    @Option(help: "The Entra ID authority to get tokens from. Default: the cloud's.")
+    var authority: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Read PARTNER_CENTER_* credentials from this KEY=VALUE file (must not be readable by others).",
+            valueName: "file"))
+    var envFile: String?
+
+    @Flag(help: "Run against an embedded Partner Center simulator seeded from samples/ (no credentials needed).")
+    var sandbox = false
+
+    @Option(help: ArgumentHelp("The simulator's customers for --sandbox.", valueName: "file"))
+    var sandboxSeed = "samples/sandbox-customers.json"
+
+    @Option(help: "Rows in flight at once.") var concurrency = 8
+
+    @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
+
+    @Option(help: "A hard cap on requests per minute (off by default; the run also adapts to 429s).")
+    var rateLimit: Double?
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256.") }
+        guard (1...20).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 20.") }
+        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be a positive number per minute.") }
+    }
+
+    /// A live client, and what to close when the run is over.
+    func connect(logger: Logger) async throws -> Connection {
+        let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency)
+        var simulator: RunningSimulator?
+        let endpoint: String
+        let tokens: any TokenProvider
+        do {
+            if sandbox {
+                var configuration = SimulatorConfiguration()
+                guard let seed = FileManager.default.contents(atPath: sandboxSeed) else {
+                    throw ConfigurationError(
+                        "--sandbox needs \(sandboxSeed) (run from the repository root, or pass --sandbox-seed FILE).")
+                }
+                configuration.seedCustomers = try SeedCustomer.load(json: Array(seed))
+                var quiet = logger
+                quiet.logLevel = .critical
+                let running = try await RunningSimulator.start(configuration, logger: quiet)
+                simulator = running
+                endpoint = running.baseURL
+                tokens = StaticTokenProvider(token: "sandbox-token")
+            } else {
+                endpoint = try Endpoint.validated(self.endpoint ?? cloud.endpoint, option: "--endpoint")
+                tokens = try tokenProvider(transport: transport)
+            }
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        var configuration = PartnerCenterConfiguration(endpoint: endpoint)
+        configuration.applicationName = "billing-migrate/\(BillingMigrate.version)"
+        configuration.retry.maxAttempts = maxAttempts
+        let client = PartnerCenterClient(
+            configuration: configuration, transport: transport, tokens: tokens,
+            limiter: AdaptiveRateLimiter(configuration: .init(hardLimitPerMinute: rateLimit)), logger: logger)
+        return Connection(client: client, transport: transport, simulator: simulator, endpoint: endpoint)
+    }
+
+    private func tokenProvider(transport: any HTTPTransport) throws -> any TokenProvider {
+        var environment = ProcessInfo.processInfo.environment
+        if let envFile { environment.merge(try EnvFile.load(envFile)) { $1 } }
+        switch try Credentials.from(environment: environment) {
+        case .accessToken(let token):
+            return StaticTokenProvider(token: token)
+        case .clientCredentials(let tenant, let clientId, let secret):
+            return EntraTokenProvider(
+                authority: try Endpoint.validated(authority ?? cloud.authority, option: "--authority"), tenant: tenant,
+                clientId: clientId, clientSecret: secret, grant: .clientCredentials, transport: transport)
+        case .appPlusUser(let tenant, let clientId, let secret, let refreshToken):
+            return EntraTokenProvider(
+                authority: try Endpoint.validated(authority ?? cloud.authority, option: "--authority"), tenant: tenant,
+                clientId: clientId, clientSecret: secret, grant: .refreshToken(refreshToken), transport: transport)
+        }
+    }
+}
+
+extension PartnerCenterCloud: ExpressibleByArgument {}
+
+/// An open line to Partner Center (or the embedded simulator).
+struct Connection {
+    let client: PartnerCenterClient
+    let transport: AsyncHTTPClientTransport
+    let simulator: RunningSimulator?
+    let endpoint: String
+
+    func close() async {
+        try? await transport.shutdown()
+        await simulator?.stop()
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Migration
+
+/// Shows a run's progress on stderr: a live line on a terminal (done/total, rate, ETA, failures),
+/// or a plain line every few seconds when there is none (cron).
+final class ProgressReporter: Sendable {
+    private let task: Task<Void, Never>
+
+    init(command: String, progress: RunProgress, quiet: Bool) {
+        let terminal = isatty(STDERR_FILENO) == 1
+        let interval: Duration = terminal ? .milliseconds(500) : .seconds(5)
+        let started = ContinuousClock.now
+        task = Task {
+            guard !quiet else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                let line = Self.line(command: command, progress: progress, elapsed: ContinuousClock.now - started)
+                FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+            }
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
+    }
+
+    /// Stops the display and clears the live line.
+    func finish() async {
+        task.cancel()
+        await task.value
+    }
+
+    static func line(command: String, progress: RunProgress, elapsed: Duration) -> String {
+        let (done, failures) = progress.snapshot
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let rate = Double(done) / seconds
+        let left = max(0, progress.total - done)
+        let eta = rate > 0 ? Self.clock(Double(left) / rate) : "?"
+        return "\(command): \(done)/\(progress.total) rows, \(String(format: "%.1f", rate)) rows/s, ETA \(eta), "
+            + "\(failures) not ok"
+    }
+
+    private static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}
