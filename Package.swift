@@ -90,7 +90,8 @@ let package = Package(
         .testTarget(
             name: "PartnerCenterSimulatorTests",
             dependencies: ["PartnerCenterSimulator", "PartnerCenter", "JSONDocument"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["billing-migrate"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["billing-migrate", "PartnerCenterSimulator", "JSONDocument"]),
     ]
 )
 

@@ -6,6 +6,15 @@ struct ToolRunner {
         let status: Int32
         let stdout: String
         let stderr: String
+
+        /// The count the closing summary table shows for `outcome`, if it lists it.
+        func summaryCount(_ outcome: String) -> Int? {
+            for line in stdout.split(separator: "\n") {
+                let words = line.split(separator: " ")
+                if words.count == 2, words[0] == outcome, let count = Int(words[1]) { return count }
+            }
+            return nil
+        }
     }
 
     /// The folder the package's build products are in (beside the test bundle).
@@ -27,21 +36,51 @@ struct ToolRunner {
     }
 
     /// Runs the tool with `arguments` and waits for it.
-    static func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try start(arguments, environment: environment).wait()
+    }
+
+    /// Starts the tool; the caller waits for it (or signals it first).
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("billing-migrate")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+        return Running(process: process, out: out, err: err)
+    }
+
+    /// A tool process in flight.
+    struct Running {
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+
+        /// Sends `signal` (`SIGKILL`, `SIGTERM`) to the process.
+        func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+        /// Waits for the end on a thread of its own, so that the test's in-process simulator, which
+        /// runs on the concurrency pool, keeps answering meanwhile.
+        func finish() async -> Output {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: wait()) }.start()
+            }
+        }
+
+        /// Waits for the end and collects the output, blocking the calling thread.
+        func wait() -> Output {
+            let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+            let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+            return Output(
+                status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
+                stderr: String(decoding: stderrData, as: UTF8.self))
+        }
     }
 }
 
