@@ -2,9 +2,11 @@
 ///
 /// Unlimited until Partner Center first throttles. A 429 then sets the rate to `decrease` × the
 /// rate that drew it (once per `cooldown`, however many in-flight requests were throttled
-/// together); the throttled request itself waits its `Retry-After` before it is retried. Each
-/// success then adds back `increase` × the rate per second elapsed, so the run settles just
-/// under the server's quota instead of bouncing off it. `--rate-limit` caps it all.
+/// together); the throttled request itself waits its `Retry-After` before it is retried. The rate
+/// grows back by `increase` per second elapsed and by `increasePerSuccess` per accepted request,
+/// so the run settles just under the server's quota instead of bouncing off it, and throttles that
+/// do not depend on the rate (a server throttling a share of all requests) cannot talk it down
+/// to a crawl. `--rate-limit` caps it all.
 ///
 /// A 429 does not pause every other request for its `Retry-After`: under a quota that refills
 /// continuously, that idles the run for a second each time and costs more of the quota than
@@ -18,6 +20,8 @@ public actor AdaptiveRateLimiter {
         public var decrease: Double = 0.85
         /// Growth per second of success, as a fraction of the rate. Default 0.02 (2 % a second).
         public var increase: Double = 0.02
+        /// Growth per accepted request, as a fraction of the rate. Default 0.005.
+        public var increasePerSuccess: Double = 0.005
         /// The rate never drops below this, in requests per second. Default 0.2.
         public var minimumRate: Double = 0.2
         /// Throttles closer together than this count as one. Default 1 s.
@@ -71,9 +75,8 @@ public actor AdaptiveRateLimiter {
         guard let current = rate else { return }
         let now = clock.now()
         let elapsed = Double((now - lastIncrease).nanoseconds) / 1e9
-        guard elapsed > 0 else { return }
         lastIncrease = now
-        rate = current * (1 + configuration.increase * elapsed)
+        rate = current * (1 + configuration.increase * max(0, elapsed)) * (1 + configuration.increasePerSuccess)
     }
 
     private var slotInterval: Duration? {
