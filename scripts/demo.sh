@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, on a fresh machine and with no credentials: builds the tool and validates every
-# corrections file in samples/, checking each ends with the exit code samples/README.md promises.
+# The main job, on a fresh machine and with no credentials: builds the tool, validates the
+# samples, then plans and applies them against the embedded Partner Center simulator (--sandbox),
+# checking each step ends with the exit code samples/README.md promises.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
@@ -24,9 +25,12 @@ run() {
     fi
 }
 
-run 0 validate samples/corrections-valid.csv --report "$out/valid.json"
-run 0 validate samples/corrections-edge-cases.csv --delimiter ';' --report "$out/edge-cases.json"
-run 1 validate samples/corrections-invalid.csv --report "$out/invalid.json"
+run 0 validate samples/corrections-valid.csv
+run 0 validate samples/corrections-edge-cases.csv --delimiter ';'
+run 1 validate samples/corrections-invalid.csv
+run 0 plan samples/corrections-valid.csv --sandbox --report "$out/plan.json"
+run 0 apply samples/corrections-valid.csv --sandbox --journal "$out/apply.journal" --report "$out/apply.json"
+run 0 status --journal "$out/apply.journal"
 echo
-echo "JSON reports written to $out"
+echo "Reports and the journal are in $out"
 exit $status

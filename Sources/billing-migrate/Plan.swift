@@ -4,7 +4,8 @@ import Migration
 /// `billing-migrate plan`: the dry run.
 struct Plan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Dry run: read every customer's billing profile, merge and validate the changes, show the diff. Never writes.",
+        abstract:
+            "Dry run: read every customer's billing profile, merge and validate the changes, show the diff. Never writes.",
         discussion: """
             Validation runs on the merged address (current profile plus the row's changes), with Partner Center's \
             country rules fetched once per country. Outcomes: would-change, unchanged, invalid, failed.
@@ -24,7 +25,8 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         try await BatchCommand(
-            command: .plan, input: input, reports: report.reports, connection: connection, runOptions: run, journal: nil,
+            command: .plan, input: input, reports: report.reports, connection: connection, runOptions: run,
+            journal: nil,
             force: false, allowCountryChange: allowCountryChange
         ).run()
     }

@@ -29,7 +29,8 @@ struct Status: ParsableCommand {
         }
         var counts: [String: Int] = [:]
         for outcome in replay.outcomes.values { counts[outcome.outcome.rawValue, default: 0] += 1 }
-        let modified = (try? FileManager.default.attributesOfItem(atPath: journal)[.modificationDate] as? Date)
+        let modified =
+            (try? FileManager.default.attributesOfItem(atPath: journal)[.modificationDate] as? Date)
             .map { ISO8601DateFormatter().string(from: $0) } ?? "unknown"
         var lines = [
             "journal  \(journal)",
@@ -42,7 +43,8 @@ struct Status: ParsableCommand {
         let done = replay.outcomes.count
         lines.append("in doubt \(replay.pendingIntents.count) (a write with no recorded answer; read back on resume)")
         lines.append("left     \(max(0, header.rows - done)) of \(header.rows) rows")
-        lines.append("state    \(replay.complete != nil ? "complete" : "not finished: run apply again with this journal")")
+        lines.append(
+            "state    \(replay.complete != nil ? "complete" : "not finished: run apply again with this journal")")
         print(lines.joined(separator: "\n"))
     }
 }

@@ -56,7 +56,8 @@ struct ApplyCommandTests {
     func crashAndResume() async throws {
         let fixture = try await SimulatorFixture.start(rows: 150) { $0.faults.latency = .milliseconds(15) }
         defer { Task { await fixture.stop() } }
-        let arguments = ["apply", fixture.input, "--journal", fixture.journal, "--concurrency", "4", "--quiet"]
+        let arguments =
+            ["apply", fixture.input, "--journal", fixture.journal, "--concurrency", "4", "--quiet"]
             + fixture.connection
         var generator = SystemRandomNumberGenerator()
         var kills = 0
@@ -81,13 +82,18 @@ struct ApplyCommandTests {
         #expect(again.stdout.contains("every row was done by an earlier run"))
         let after = await fixture.simulator.stats()
         #expect(after.count("GET /v1/customers/{id}/profiles/billing") == before)
-        #expect(after.count("PUT /v1/customers/{id}/profiles/billing") == stats.count("PUT /v1/customers/{id}/profiles/billing"))
+        #expect(
+            after.count("PUT /v1/customers/{id}/profiles/billing")
+                == stats.count("PUT /v1/customers/{id}/profiles/billing"))
     }
 
     @Test("another writer between read and write: a change elsewhere is kept, a change to the same field wins")
     func conflicts() async throws {
         var edits: [String: JSONObject] = [:]
-        let probe = try await RunningSimulator.start({ var c = SimulatorConfiguration(); c.generatedCustomers = 4; return c }())
+        let probe = try await RunningSimulator.start(
+            {
+                var c = SimulatorConfiguration(); c.generatedCustomers = 4; return c
+            }())
         let ids = await probe.customerIds()
         await probe.stop()
         edits[ids[0]] = JSONObject([.init(key: "phoneNumber", value: .string("+1 206 555 0000"))])
@@ -103,7 +109,8 @@ struct ApplyCommandTests {
         let theirs = try #require(await fixture.simulator.simulator.profile(ids[1])?["defaultAddress"]?.objectValue)
         #expect(theirs["city"] == .string("Their City"))
         let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
-        let outcomes = Dictionary(uniqueKeysWithValues: rows.map { ($0["customerId"] as! String, $0["outcome"] as! String) })
+        let outcomes = Dictionary(
+            uniqueKeysWithValues: rows.map { ($0["customerId"] as! String, $0["outcome"] as! String) })
         #expect(outcomes[ids[0]] == "applied")
         #expect(outcomes[ids[1]] == "conflict")
         #expect(output.stdout.contains("another writer changed this customer's city"))

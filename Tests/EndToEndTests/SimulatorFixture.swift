@@ -33,7 +33,8 @@ struct SimulatorFixture {
         }
         let input = folder.appendingPathComponent("corrections.csv").path
         try csv.write(toFile: input, atomically: true, encoding: .utf8)
-        return SimulatorFixture(simulator: simulator, folder: folder, input: input, targets: targets, original: original)
+        return SimulatorFixture(
+            simulator: simulator, folder: folder, input: input, targets: targets, original: original)
     }
 
     var journal: String { folder.appendingPathComponent("run.journal").path }
@@ -55,7 +56,9 @@ struct SimulatorFixture {
                 problems.append("\(id): missing")
                 continue
             }
-            if now["defaultAddress"]?.objectValue?["city"] != .string(city) { problems.append("\(id): city not applied") }
+            if now["defaultAddress"]?.objectValue?["city"] != .string(city) {
+                problems.append("\(id): city not applied")
+            }
             var address = now["defaultAddress"]!.objectValue!
             address["city"] = nil
             now["defaultAddress"] = .object(address)
@@ -64,7 +67,9 @@ struct SimulatorFixture {
             before["defaultAddress"] = .object(originalAddress)
             now["attributes"] = nil
             before["attributes"] = nil
-            if JSONValue.object(now).text != JSONValue.object(before).text { problems.append("\(id): other fields changed") }
+            if JSONValue.object(now).text != JSONValue.object(before).text {
+                problems.append("\(id): other fields changed")
+            }
         }
         return problems
     }

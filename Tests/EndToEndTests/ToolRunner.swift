@@ -76,7 +76,8 @@ struct ToolRunner {
             let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
             let stderrData = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+            let status =
+                process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
             return Output(
                 status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
                 stderr: String(decoding: stderrData, as: UTF8.self))

@@ -45,10 +45,13 @@ extension Journal {
         if !line.isEmpty {
             replay.tornTail = true
             guard !repair || ftruncate(descriptor, completeLineEnd) == 0 else {
-                throw JournalError(.unusable, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
+                throw JournalError(
+                    .unusable, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
             }
         }
-        if lineNumber > 0 || replay.tornTail, replay.header == nil, !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty {
+        if lineNumber > 0 || replay.tornTail, replay.header == nil,
+            !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty
+        {
             throw JournalError(.unusable, "\(path): the journal has no header line; give another --journal path.")
         }
         return replay

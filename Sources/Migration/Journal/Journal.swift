@@ -113,7 +113,8 @@ public actor Journal {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return JournalError(.unusable, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
+                return JournalError(
+                    .unusable, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
             }
             offset += written
         }

@@ -122,7 +122,9 @@ public enum JournalEntry: Sendable, Equatable {
     private static func address(_ value: JSONValue?) -> AddressFields {
         var fields = AddressFields()
         for member in value?.objectValue?.members ?? [] {
-            if let field = AddressField(rawValue: member.key), let text = member.value.stringValue { fields[field] = text }
+            if let field = AddressField(rawValue: member.key), let text = member.value.stringValue {
+                fields[field] = text
+            }
         }
         return fields
     }

@@ -78,7 +78,8 @@ public struct Planner: Sendable {
         -> [RowIssue]
     {
         var issues: [RowIssue] = []
-        if rules.isStateRequired, !rules.supportedStates.isEmpty, changed.contains(.state) || changed.contains(.country),
+        if rules.isStateRequired, !rules.supportedStates.isEmpty,
+            changed.contains(.state) || changed.contains(.country),
             !rules.supportedStates.contains(address[.state] ?? "")
         {
             issues.append(
@@ -96,7 +97,8 @@ public struct Planner: Sendable {
         }
         if rules.isCityRequired, (address[.city] ?? "").isEmpty {
             issues.append(
-                RowIssue(.address(.requiredField), field: "city", "Partner Center requires a city for \(rules.country)."))
+                RowIssue(
+                    .address(.requiredField), field: "city", "Partner Center requires a city for \(rules.country)."))
         }
         return issues
     }

@@ -16,7 +16,9 @@ public enum RowListing {
         let fields = row.changes.map { change in
             "\(change.field) \(quoted(change.before)) -> \(quoted(change.after))"
         }
-        return ["line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"]
+        return [
+            "line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"
+        ]
     }
 
     private static func quoted(_ value: String?) -> String {

@@ -77,7 +77,9 @@ public struct BatchRunner {
                 while running >= concurrency { try await settleOne() }
                 let processor = self.processor
                 let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
-                group.addTask { (index, await processor.process(row, customerId: row.customerLabel, pendingIntent: pending)) }
+                group.addTask {
+                    (index, await processor.process(row, customerId: row.customerLabel, pendingIntent: pending))
+                }
                 running += 1
             }
             while running > 0 { try await settleOne() }
@@ -91,7 +93,9 @@ public struct BatchRunner {
     {
         var result = RowResult(line: row.line, customerId: row.customerLabel, outcome: .invalid)
         result.warnings = warnings
-        result.changes = row.changes.map { RowResult.Change(field: $0.field.rawValue, before: nil, after: $0.value.value) }
+        result.changes = row.changes.map {
+            RowResult.Change(field: $0.field.rawValue, before: nil, after: $0.value.value)
+        }
         if !row.issues.isEmpty {
             result.errors = row.issues
             return result
@@ -107,7 +111,8 @@ public struct BatchRunner {
             result.httpStatus = done.status
             result.partnerCenterCode = done.code
             result.warnings.append(
-                RowIssue(.doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run; nothing sent this time"))
+                RowIssue(.doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run; nothing sent this time")
+            )
             return result
         }
         return nil

@@ -67,7 +67,9 @@ public struct MigrationRun {
                         + "would match rows by line against another file. Use a new --journal for the edited file, or "
                         + "pass --force to resume anyway.")
             }
-            if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
+            if replay.tornTail {
+                logger.warning("the journal's last line was torn (a crash mid-write); it was cut off")
+            }
         } else {
             let header = JournalEntry.Header(
                 toolVersion: configuration.toolVersion, inputSHA256: digest, input: configuration.input,
@@ -95,7 +97,8 @@ public struct MigrationRun {
             maxConflictRetries: configuration.maxConflictRetries, logger: logger)
         let runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
-            processor: processor, duplicates: survey, replay: journal?.1, concurrency: max(1, configuration.concurrency),
+            processor: processor, duplicates: survey, replay: journal?.1,
+            concurrency: max(1, configuration.concurrency),
             stop: stop, progress: progress, logger: logger)
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
@@ -125,7 +128,8 @@ public struct MigrationRun {
             case .retryBudgetExhausted:
                 return error.summary
             case .http where error.status == 401 || error.status == 403:
-                return "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
+                return
+                    "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
                     + "check the app's consent, its Partner Center role, and the tenant."
             case .http, .invalidResponse:
                 return nil

@@ -58,7 +58,8 @@ struct RowProcessor: Sendable {
                             .init(
                                 line: row.line, customer: customerId, correlationId: correlationId, etag: profile.etag,
                                 before: plan.before, after: plan.after)))
-                    let written = await write(profile.applying(plan.changes), customerId: customerId, correlationId: correlationId)
+                    let written = await write(
+                        profile.applying(plan.changes), customerId: customerId, correlationId: correlationId)
                     switch written {
                     case .success:
                         return await finish(&result, .applied, status: 200, logger: logger)
@@ -66,7 +67,8 @@ struct RowProcessor: Sendable {
                         throw error
                     case .failure(let error):
                         logger.info("write not confirmed; reading back", metadata: ["status": "\(error.status ?? 0)"])
-                        let fresh = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
+                        let fresh = try await service.billingProfile(
+                            customerId: customerId, correlationId: correlationId)
                         if Self.holds(fresh.address, plan.after, fields: plan.fields) {
                             return await finish(&result, .applied, status: 200, logger: logger)
                         }
@@ -102,7 +104,8 @@ struct RowProcessor: Sendable {
     {
         do {
             return .success(
-                try await service.updateBillingProfile(customerId: customerId, profile: profile, correlationId: correlationId))
+                try await service.updateBillingProfile(
+                    customerId: customerId, profile: profile, correlationId: correlationId))
         } catch {
             return .failure(error)
         }
@@ -111,7 +114,10 @@ struct RowProcessor: Sendable {
     /// The row planned against `profile`, with Partner Center's rules for its country.
     private func plan(_ row: InputRow, profile: BillingProfile, correlationId: String) async -> PlannedChange {
         let country = row.changes[.country]?.value ?? profile.address[.country]
-        let rules = if let country { await rules.rules(for: country, correlationId: correlationId) } else { nil as CountryValidationRules? }
+        let rules =
+            if let country { await rules.rules(for: country, correlationId: correlationId) } else {
+                nil as CountryValidationRules?
+            }
         return planner.plan(row.changes, current: profile.address, rules: rules)
     }
 
