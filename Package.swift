@@ -78,7 +78,12 @@ let package = Package(
         // Tests.
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
         .testTarget(name: "AddressRulesTests", dependencies: ["AddressRules"]),
-        .testTarget(name: "MigrationTests", dependencies: ["Migration", "AddressRules", "CSVReading"]),
+        .testTarget(
+            name: "MigrationTests",
+            dependencies: [
+                "Migration", "AddressRules", "CSVReading", "PartnerCenter", "JSONDocument",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(
             name: "PartnerCenterTests",

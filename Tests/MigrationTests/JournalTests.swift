@@ -1,0 +1,100 @@
+import AddressRules
+import Foundation
+import Testing
+
+@testable import Migration
+
+@Suite("Journal")
+struct JournalTests {
+    private func path() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID()).jsonl").path
+    }
+
+    private let header = JournalEntry.Header(
+        toolVersion: "t", inputSHA256: "abc", input: "in.csv", rows: 3, started: "now")
+
+    @Test("entries survive a round trip through their JSON line")
+    func roundTrip() throws {
+        let entries: [JournalEntry] = [
+            .header(header),
+            .intent(
+                .init(
+                    line: 2, customer: "c", correlationId: "k", etag: "-42", before: [.city: "A"],
+                    after: [.city: "B \"q\""])),
+            .outcome(
+                .init(
+                    line: 2, customer: "c", outcome: .applied, correlationId: "k", status: 200, code: nil, message: nil)
+            ),
+            .complete(counts: ["applied": 1]),
+        ]
+        for entry in entries { #expect(JournalEntry(json: entry.json) == entry) }
+    }
+
+    @Test("appends are durable, the file is 0600, and a replay sees outcomes and writes in doubt")
+    func appendAndReplay() async throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let (journal, replay) = try Journal.open(path: path)
+            #expect(replay.header == nil)
+            try await journal.append(.header(header))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for line in 2...40 {
+                    group.addTask {
+                        try await journal.append(
+                            .intent(
+                                .init(
+                                    line: line, customer: "c\(line)", correlationId: "k", etag: nil, before: [:],
+                                    after: [:])))
+                        if line != 7 {
+                            try await journal.append(
+                                .outcome(
+                                    .init(
+                                        line: line, customer: "c\(line)", outcome: .applied, correlationId: nil,
+                                        status: nil, code: nil, message: nil)))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let replay = try Journal.read(path: path)
+        #expect(replay.header == header)
+        #expect(replay.outcomes.count == 38)
+        #expect(Array(replay.pendingIntents.keys) == [7])
+    }
+
+    @Test("a torn last line is cut off and the next append starts on a line of its own")
+    func tornTail() async throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = String(decoding: JournalEntry.header(header).json, as: UTF8.self) + "\n{\"type\":\"outco"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (journal, replay) = try Journal.open(path: path)
+        #expect(replay.tornTail)
+        try await journal.append(.complete(counts: [:]))
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(try Journal.read(path: path).complete == [:])
+    }
+
+    @Test("a file that is not a journal is refused with its line")
+    func notAJournal() throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "customerId,city\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: JournalError.self) { try Journal.open(path: path) }
+    }
+
+    @Test("results come out in file order whatever order they finish in")
+    func ordering() {
+        var ordered = OrderedResults()
+        func result(_ line: Int) -> RowResult { RowResult(line: line, customerId: "", outcome: .valid) }
+        #expect(ordered.add(2, result(4)).isEmpty)
+        #expect(ordered.add(1, result(3)).isEmpty)
+        #expect(ordered.add(0, result(2)).map(\.line) == [2, 3, 4])
+        #expect(ordered.add(3, result(5)).map(\.line) == [5])
+    }
+}

@@ -1,0 +1,165 @@
+import AddressRules
+import CSVReading
+import Foundation
+import JSONDocument
+import Logging
+import PartnerCenter
+import Synchronization
+import Testing
+
+@testable import Migration
+
+/// A Partner Center that keeps one profile and answers PUTs as a script says.
+final class ScriptedService: ProfileService {
+    enum PutAnswer: Sendable {
+        case accept
+        case stale
+        /// The write lands, but no answer comes back.
+        case landsWithoutAnswer
+    }
+
+    private struct State {
+        var profile: JSONObject
+        var version = 0
+        var answers: [PutAnswer]
+        var puts: [JSONObject] = []
+        var gets = 0
+        var editAfterFirstRead: (field: String, value: String)?
+    }
+
+    private let state: Mutex<State>
+
+    init(address: JSONObject, answers: [PutAnswer], editAfterFirstRead: (field: String, value: String)? = nil) {
+        var profile = JSONObject()
+        profile["defaultAddress"] = .object(address)
+        profile["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v0"))]))
+        profile["keepMe"] = .number("1.50")
+        state = Mutex(State(profile: profile, answers: answers, editAfterFirstRead: editAfterFirstRead))
+    }
+
+    var puts: [JSONObject] { state.withLock { $0.puts } }
+    var gets: Int { state.withLock { $0.gets } }
+
+    /// Another writer changes `field`.
+    private static func otherWriter(_ state: inout State, _ field: String, _ value: String) {
+        var address = state.profile["defaultAddress"]!.objectValue!
+        address[field] = .string(value)
+        state.profile["defaultAddress"] = .object(address)
+        state.version += 1
+        state.profile["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v\(state.version)"))]))
+    }
+
+    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
+        state.withLock { state in
+            state.gets += 1
+            let answer = BillingProfile(document: state.profile)
+            if let edit = state.editAfterFirstRead {
+                state.editAfterFirstRead = nil
+                Self.otherWriter(&state, edit.field, edit.value)
+            }
+            return answer
+        }
+    }
+
+    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile
+    {
+        let outcome: Result<BillingProfile, PartnerCenterError> = state.withLock { state in
+            state.puts.append(profile.document)
+            let answer = state.answers.isEmpty ? .accept : state.answers.removeFirst()
+            if answer == .stale || profile.etag != "v\(state.version)" {
+                return .failure(PartnerCenterError(kind: .http, status: 412, code: "2055"))
+            }
+            state.version += 1
+            var stored = profile.document
+            stored["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v\(state.version)"))]))
+            state.profile = stored
+            if answer == .landsWithoutAnswer {
+                return .failure(PartnerCenterError(kind: .transport(ambiguous: true), detail: "connection dropped"))
+            }
+            return .success(BillingProfile(document: stored))
+        }
+        return try outcome.get()
+    }
+
+    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
+        -> CountryValidationRules
+    {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+}
+
+@Suite("RowProcessor with a scripted Partner Center")
+struct RowProcessorTests {
+    static let address = JSONObject([
+        .init(key: "addressLine1", value: .string("1 Microsoft Way")), .init(key: "city", value: .string("Redmond")),
+        .init(key: "state", value: .string("WA")), .init(key: "postalCode", value: .string("98052")),
+        .init(key: "country", value: .string("US")),
+    ])
+
+    private func row() throws -> InputRow {
+        let header = try HeaderMap(header: ["customerId", "city"], line: 1, ignoreUnknown: false, path: "in.csv")
+        return InputRow(
+            record: .init(line: 2, fields: ["3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01", "Bellevue"]), header: header)
+    }
+
+    private func process(_ service: ScriptedService, journal: Journal?, intent: JournalEntry.Intent? = nil) async throws
+        -> RowResult
+    {
+        let processor = RowProcessor(
+            service: service, planner: Planner(), rules: CountryRulesCache(service: service), journal: journal,
+            maxConflictRetries: 3, logger: Logger(label: "test"))
+        return await processor.process(try row(), customerId: "c", pendingIntent: intent).result
+    }
+
+    private func journal() throws -> Journal {
+        try Journal.open(path: FileManager.default.temporaryDirectory.appendingPathComponent("j-\(UUID())").path).0
+    }
+
+    @Test("a stale ETag from a writer who changed another field: re-read, re-applied on top, their change kept")
+    func conflictElsewhere() async throws {
+        let service = ScriptedService(address: Self.address, answers: [], editAfterFirstRead: ("phoneNumber", "+1 555"))
+        let outcome = try await process(service, journal: try journal())
+        #expect(outcome.outcome == .applied)
+        #expect(service.puts.count == 2)
+        let final = try await service.billingProfile(customerId: "c", correlationId: "").address
+        #expect(final[.city] == "Bellevue")
+        #expect(final[.phoneNumber] == "+1 555")
+    }
+
+    @Test("a PUT that landed without an answer is read back and counted applied, never sent twice")
+    func ambiguousWrite() async throws {
+        let service = ScriptedService(address: Self.address, answers: [.landsWithoutAnswer])
+        let outcome = try await process(service, journal: try journal())
+        #expect(outcome.outcome == .applied)
+        #expect(service.puts.count == 1)
+        #expect(service.puts[0]["keepMe"] == .number("1.50"))
+    }
+
+    @Test("a writer who changed the same field wins: conflict, nothing overwritten")
+    func conflictSameField() async throws {
+        let service = ScriptedService(address: Self.address, answers: [], editAfterFirstRead: ("city", "Kirkland"))
+        let outcome = try await process(service, journal: try journal())
+        #expect(outcome.outcome == .conflict)
+        #expect(outcome.errors.first?.message.contains("city is now 'Kirkland'") == true)
+        #expect(service.puts.count == 1)
+        #expect(try await service.billingProfile(customerId: "c", correlationId: "").address[.city] == "Kirkland")
+    }
+
+    @Test("a write in doubt from an earlier run is settled by reading back, with no PUT")
+    func pendingIntent() async throws {
+        var landed = Self.address
+        landed["city"] = .string("Bellevue")
+        let service = ScriptedService(address: landed, answers: [])
+        var before = AddressFields()
+        before[.city] = "Redmond"
+        var after = AddressFields()
+        after[.city] = "Bellevue"
+        let intent = JournalEntry.Intent(
+            line: 2, customer: "c", correlationId: "k", etag: "v0", before: before, after: after)
+        let outcome = try await process(service, journal: try journal(), intent: intent)
+        #expect(outcome.outcome == .applied)
+        #expect(outcome.warnings.map(\.code.rawValue) == ["resolved-by-read-back"])
+        #expect(service.puts.isEmpty)
+    }
+}
