@@ -51,14 +51,20 @@ struct BatchCommand {
     {
         let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
         do {
+            let journal = try run.openJournal()
+            let writers = try reports.map { path throws(FileError) -> any RowSink in
+                try JSONReportWriter(path: path, command: command.rawValue, input: input.input)
+            }
+            if let journal, journal.isComplete {
+                let sink = SinkGroup([ListingSink(quiet: runOptions.quiet)] + writers)
+                let report = try run.finishedReport(journal, sink: sink)
+                print(SummaryTable.render(report, command: command, input: input.input, journal: journal.journal.path))
+                return exitStatus(report)
+            }
             let survey = try run.survey()
             if let problem = await MigrationRun.preflight(open.client, country: "US") {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
                 return .interrupted
-            }
-            let journal = try await run.openJournal(rows: survey.rowCount)
-            let writers = try reports.map { path throws(FileError) -> any RowSink in
-                try JSONReportWriter(path: path, command: command.rawValue, input: input.input)
             }
             let stop = StopSignal()
             let signals = Self.watchSignals(stop)
@@ -75,17 +81,14 @@ struct BatchCommand {
             await reporter.finish()
             deadline?.cancel()
             withExtendedLifetime(signals) {}
-            print(SummaryTable.render(report, command: command, input: input.input, journal: journal?.0.path))
+            print(SummaryTable.render(report, command: command, input: input.input, journal: journal?.journal.path))
             if let why = report.outcome.stopReason {
                 Console.error(
                     "stopped: \(why). \(report.outcome.unfinished) row(s) not done; run the same command again to "
                         + "resume (exit 3).")
                 return .interrupted
             }
-            let earlierFailures = [RowResult.Outcome.invalid, .failed, .conflict].reduce(0) {
-                $0 + (report.outcome.earlier[$1] ?? 0)
-            }
-            return report.outcome.summary.unsuccessful + earlierFailures > 0 ? .rowsFailed : .success
+            return exitStatus(report)
         } catch let refusal as RunRefusal {
             Console.error("error: \(refusal)")
             return refusal.kind == .input ? .usage : .interrupted
@@ -96,6 +99,14 @@ struct BatchCommand {
             Console.error("error: \(error)")
             return .interrupted
         }
+    }
+
+    /// 1 when any row, in this run or an earlier one of the journal, is invalid, failed or in conflict.
+    private func exitStatus(_ report: MigrationRun.Report) -> ExitStatus {
+        let earlierFailures = [RowResult.Outcome.invalid, .failed, .conflict].reduce(0) {
+            $0 + (report.outcome.earlier[$1] ?? 0)
+        }
+        return report.outcome.summary.unsuccessful + earlierFailures > 0 ? .rowsFailed : .success
     }
 
     /// SIGINT and SIGTERM stop the run from taking rows; rows in flight settle and the journal is flushed.

@@ -56,7 +56,12 @@ public actor Journal {
                 .locked, "\(path) is in use by \(who); wait for it to finish (or stop it), then run again.")
         }
         do {
-            let replay = try replay(descriptor: descriptor, path: path)
+            let replay: Replay
+            if let finished = finishedReplay(descriptor: descriptor) {
+                replay = finished
+            } else {
+                replay = try self.replay(descriptor: descriptor, path: path)
+            }
             return (Journal(path: path, descriptor: descriptor), replay)
         } catch {
             close(descriptor)

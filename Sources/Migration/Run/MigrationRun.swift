@@ -42,10 +42,19 @@ public struct MigrationRun {
         return survey
     }
 
-    /// Opens the journal for `apply`: locks it, checks it belongs to this input, and writes the header
-    /// of a new one.
+    /// An opened journal, with what it says and the input's digest.
+    public struct OpenJournal: Sendable {
+        public let journal: Journal
+        public let replay: Journal.Replay
+        let digest: String
+
+        /// Whether an earlier run finished every row: nothing is left to read or send.
+        public var isComplete: Bool { replay.complete != nil }
+    }
+
+    /// Opens the journal for `apply`: locks it and checks it belongs to this input.
     /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
-    public func openJournal(rows: Int) async throws -> (Journal, Journal.Replay)? {
+    public func openJournal() throws -> OpenJournal? {
         guard let path = configuration.journalPath else { return nil }
         let (journal, replay): (Journal, Journal.Replay)
         do {
@@ -59,38 +68,42 @@ public struct MigrationRun {
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
-        if let header = replay.header {
-            if header.inputSHA256 != digest, !configuration.force {
-                throw RunRefusal(
-                    .input,
-                    "\(configuration.input) is not the file \(path) was started with (its SHA-256 differs): resuming "
-                        + "would match rows by line against another file. Use a new --journal for the edited file, or "
-                        + "pass --force to resume anyway.")
-            }
-            if replay.tornTail {
-                logger.warning("the journal's last line was torn (a crash mid-write); it was cut off")
-            }
-        } else {
-            let header = JournalEntry.Header(
-                toolVersion: configuration.toolVersion, inputSHA256: digest, input: configuration.input,
-                rows: rows, started: ISO8601DateFormatter().string(from: Date()))
-            try await journal.append(.header(header))
+        if let header = replay.header, header.inputSHA256 != digest, !configuration.force {
+            throw RunRefusal(
+                .input,
+                "\(configuration.input) is not the file \(path) was started with (its SHA-256 differs): resuming "
+                    + "would match rows by line against another file. Use a new --journal for the edited file, or "
+                    + "pass --force to resume anyway.")
         }
-        return (journal, replay)
+        if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
+        return OpenJournal(journal: journal, replay: replay, digest: digest)
+    }
+
+    /// The report of a journal whose every row an earlier run finished: its counts, nothing sent.
+    public func finishedReport(_ open: OpenJournal, sink: any RowSink) throws -> Report {
+        var summary = RunSummary(command: configuration.command.rawValue)
+        summary.addEarlier(open.replay.complete ?? [:])
+        try sink.finish(summary)
+        return Report(
+            outcome: .init(summary: summary, stopReason: nil, unfinished: 0, earlier: [:]), alreadyComplete: true)
     }
 
     /// Runs every row, writing results to `sink` in file order.
     public func run(
-        survey: DuplicateIndex, journal: (Journal, Journal.Replay)?, sink: any RowSink, stop: StopSignal,
-        progress: RunProgress
+        survey: DuplicateIndex, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress
     ) async throws -> Report {
-        if let (_, replay) = journal, let counts = replay.complete {
-            var summary = RunSummary(command: configuration.command.rawValue)
-            summary.addEarlier(counts)
-            try sink.finish(summary)
-            return Report(
-                outcome: .init(summary: summary, stopReason: nil, unfinished: 0, earlier: [:]), alreadyComplete: true)
+        if let open {
+            if open.isComplete { return try finishedReport(open, sink: sink) }
+            if open.replay.header == nil {
+                try await open.journal.append(
+                    .header(
+                        .init(
+                            toolVersion: configuration.toolVersion, inputSHA256: open.digest,
+                            input: configuration.input,
+                            rows: survey.rowCount, started: ISO8601DateFormatter().string(from: Date()))))
+            }
         }
+        let journal = open.map { ($0.journal, $0.replay) }
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: CountryRulesCache(service: service), journal: journal?.0,
