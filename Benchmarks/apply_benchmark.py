@@ -16,6 +16,8 @@ import tempfile
 import time
 import urllib.request
 
+from table import print_table
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, PARTNER_CENTER_ACCESS_TOKEN="sandbox-token")
 
@@ -119,11 +121,7 @@ def main():
     rows = []
     for name in which:
         rows += {"throughput": throughput, "quota": quota, "resume": resume}[name](tool)
-    width = [max(len(row[i]) for row in rows) for i in range(3)]
-    print(f"| {'measure'.ljust(width[0])} | {'result'.ljust(width[1])} | {'against the target'.ljust(width[2])} |")
-    print(f"|{'-' * (width[0] + 2)}|{'-' * (width[1] + 2)}|{'-' * (width[2] + 2)}|")
-    for row in rows:
-        print(f"| {row[0].ljust(width[0])} | {row[1].ljust(width[1])} | {row[2].ljust(width[2])} |")
+    print_table(("measure", "result", "against the target"), rows)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+from table import print_table
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -56,12 +58,8 @@ def main():
         ("validate rows/s", f"{rate:,.0f}", "target: >= 500,000 " + ("(met)" if rate >= 500_000 else "(NOT met)")),
         ("validate peak RSS", f"{rss_mib:.1f} MiB", "target: < 64 MiB " + ("(met)" if rss_mib < 64 else "(NOT met)")),
     ]
-    width = [max(len(row[i]) for row in rows) for i in range(3)]
     print()
-    print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")
-    print(f"|{'-' * (width[0] + 2)}|{'-' * (width[1] + 2)}|{'-' * (width[2] + 2)}|")
-    for row in rows:
-        print(f"| {row[0].ljust(width[0])} | {row[1].ljust(width[1])} | {row[2].ljust(width[2])} |")
+    print_table(("measure", "value", "note"), rows)
 
 
 if __name__ == "__main__":

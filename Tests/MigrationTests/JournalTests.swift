@@ -85,7 +85,7 @@ struct JournalTests {
         let path = path()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try "customerId,city\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: JournalError.self) { try Journal.open(path: path) }
+        #expect(throws: RunRefusal.self) { try Journal.open(path: path) }
     }
 
     @Test("results come out in file order whatever order they finish in")

@@ -34,7 +34,7 @@ extension Journal {
 
     /// Reads every entry of an open journal, cutting off a torn last line so that appends start
     /// on a line of their own.
-    static func replay(descriptor: Int32, path: String, repair: Bool = true) throws(JournalError) -> Replay {
+    static func replay(descriptor: Int32, path: String, repair: Bool = true) throws(RunRefusal) -> Replay {
         var replay = Replay()
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -45,7 +45,7 @@ extension Journal {
             let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw JournalError(.unusable, "\(path): cannot read the journal (\(String(cString: strerror(errno)))).")
+                throw RunRefusal(.input, "\(path): cannot read the journal (\(String(cString: strerror(errno)))).")
             }
             if count == 0 { break }
             for index in 0..<count {
@@ -58,8 +58,8 @@ extension Journal {
                 completeLineEnd = offset + off_t(index) + 1
                 if !line.isEmpty {
                     guard let entry = JournalEntry(json: line) else {
-                        throw JournalError(
-                            .unusable,
+                        throw RunRefusal(
+                            .input,
                             "\(path):\(lineNumber): not a journal entry; is this a billing-migrate journal? "
                                 + "Give another --journal path.")
                     }
@@ -72,14 +72,14 @@ extension Journal {
         if !line.isEmpty {
             replay.tornTail = true
             guard !repair || ftruncate(descriptor, completeLineEnd) == 0 else {
-                throw JournalError(
-                    .unusable, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
+                throw RunRefusal(
+                    .input, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
             }
         }
         if lineNumber > 0 || replay.tornTail, replay.header == nil,
             !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty
         {
-            throw JournalError(.unusable, "\(path): the journal has no header line; give another --journal path.")
+            throw RunRefusal(.input, "\(path): the journal has no header line; give another --journal path.")
         }
         return replay
     }

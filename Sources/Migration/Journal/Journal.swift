@@ -43,17 +43,18 @@ public actor Journal {
     }
 
     /// Opens `path` (creating it, mode 0600), takes its lock, cuts a torn last line, and replays it.
-    /// - Throws: ``JournalError`` when another process holds it, or it cannot be read or written.
-    public static func open(path: String) throws(JournalError) -> (Journal, Replay) {
+    /// - Throws: ``RunRefusal``: `.unavailable` when another process holds it, `.input` when it cannot be
+    ///   read or written, or is not a journal.
+    public static func open(path: String) throws(RunRefusal) -> (Journal, Replay) {
         let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw JournalError(.unusable, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
+            throw RunRefusal(.input, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
         }
         if let holder = JournalLock.tryLock(descriptor) {
             close(descriptor)
             let who = holder > 0 ? "process \(holder)" : "another process"
-            throw JournalError(
-                .locked, "\(path) is in use by \(who); wait for it to finish (or stop it), then run again.")
+            throw RunRefusal(
+                .unavailable, "\(path) is in use by \(who); wait for it to finish (or stop it), then run again.")
         }
         do {
             let replay: Replay
@@ -70,11 +71,11 @@ public actor Journal {
     }
 
     /// Reads a journal without locking or changing it (for `status`).
-    /// - Throws: ``JournalError`` when it cannot be read or is not a journal.
-    public static func read(path: String) throws(JournalError) -> Replay {
+    /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
+    public static func read(path: String) throws(RunRefusal) -> Replay {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw JournalError(.unusable, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
+            throw RunRefusal(.input, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
         }
         defer { close(descriptor) }
         return try replay(descriptor: descriptor, path: path, repair: false)
@@ -104,7 +105,7 @@ public actor Journal {
         }
     }
 
-    private func finishFlush(_ batch: [CheckedContinuation<Void, any Error>], error: JournalError?) {
+    private func finishFlush(_ batch: [CheckedContinuation<Void, any Error>], error: RunRefusal?) {
         for waiter in batch {
             if let error { waiter.resume(throwing: error) } else { waiter.resume() }
         }
@@ -112,40 +113,19 @@ public actor Journal {
         if !waiters.isEmpty { startFlush() }
     }
 
-    private static func writeAndSync(_ bytes: [UInt8], descriptor: Int32, path: String) -> JournalError? {
+    private static func writeAndSync(_ bytes: [UInt8], descriptor: Int32, path: String) -> RunRefusal? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return JournalError(
-                    .unusable, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
+                return RunRefusal(.input, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
             }
             offset += written
         }
         guard fsync(descriptor) == 0 else {
-            return JournalError(.unusable, "\(path): cannot sync the journal (\(String(cString: strerror(errno)))).")
+            return RunRefusal(.input, "\(path): cannot sync the journal (\(String(cString: strerror(errno)))).")
         }
         return nil
     }
-}
-
-/// A journal that cannot be used.
-public struct JournalError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable {
-        /// Another process holds the lock (exit 3).
-        case locked
-        /// The journal cannot be read or written, or is not a journal (exit 2).
-        case unusable
-    }
-
-    public let kind: Kind
-    public let message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -56,12 +56,7 @@ public struct MigrationRun {
     /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
     public func openJournal() throws -> OpenJournal? {
         guard let path = configuration.journalPath else { return nil }
-        let (journal, replay): (Journal, Journal.Replay)
-        do {
-            (journal, replay) = try Journal.open(path: path)
-        } catch {
-            throw RunRefusal(error.kind == .locked ? .unavailable : .input, error.message)
-        }
+        let (journal, replay) = try Journal.open(path: path)
         let digest: String
         do {
             digest = try InputDigest.sha256(path: configuration.input)

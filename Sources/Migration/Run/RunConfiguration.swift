@@ -24,7 +24,7 @@ public struct RunConfiguration: Sendable {
     }
 }
 
-/// Why a run cannot start; the CLI maps each to its exit code.
+/// Why a run cannot start (or its journal cannot be used); the CLI maps each to its exit code.
 public struct RunRefusal: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         /// The input or the journal cannot be used as it is (exit 2).
