@@ -167,6 +167,20 @@ struct ApplyCommandTests {
         #expect(await fixture.simulator.stats().writesPerCustomer.values.allSatisfy { $0 == 1 })
     }
 
+    @Test("--deadline stops taking rows and exits 3; the next run finishes")
+    func deadline() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 100) { $0.faults.latency = .milliseconds(20) }
+        defer { Task { await fixture.stop() } }
+        let stopped = try await fixture.run(
+            ["apply", fixture.input, "--journal", fixture.journal, "--concurrency", "2", "--deadline", "0.5s"])
+        #expect(stopped.status == 3, "\(stopped.stdout)\n\(stopped.stderr)")
+        #expect(stopped.stderr.contains("--deadline of 0.5s was reached"))
+        #expect((stopped.summaryCount("applied") ?? 0) < 100)
+        let resumed = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+        #expect(resumed.status == 0)
+        #expect(await fixture.everyRowAppliedExactly().isEmpty)
+    }
+
     @Test("bad credentials end the run before any row, with exit 3 and what to fix")
     func badCredentials() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3)

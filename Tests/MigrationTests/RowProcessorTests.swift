@@ -29,7 +29,14 @@ final class ScriptedService: ProfileService {
 
     private let state: Mutex<State>
 
-    init(address: JSONObject, answers: [PutAnswer], editAfterFirstRead: (field: String, value: String)? = nil) {
+    /// When set, every read fails this way.
+    let readFailure: PartnerCenterError?
+
+    init(
+        address: JSONObject, answers: [PutAnswer], editAfterFirstRead: (field: String, value: String)? = nil,
+        readFailure: PartnerCenterError? = nil
+    ) {
+        self.readFailure = readFailure
         var profile = JSONObject()
         profile["defaultAddress"] = .object(address)
         profile["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v0"))]))
@@ -50,7 +57,8 @@ final class ScriptedService: ProfileService {
     }
 
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
-        state.withLock { state in
+        if let readFailure { throw readFailure }
+        return state.withLock { state in
             state.gets += 1
             let answer = BillingProfile(document: state.profile)
             if let edit = state.editAfterFirstRead {
@@ -161,5 +169,24 @@ struct RowProcessorTests {
         #expect(outcome.outcome == .applied)
         #expect(outcome.warnings.map(\.code.rawValue) == ["resolved-by-read-back"])
         #expect(service.puts.isEmpty)
+    }
+
+    @Test("a spent retry budget stops the run and leaves the row unfinished; a 404 is a final failure")
+    func budgetAndFailures() async throws {
+        let outage = ScriptedService(
+            address: Self.address, answers: [],
+            readFailure: PartnerCenterError(kind: .retryBudgetExhausted, status: 503))
+        let processor = RowProcessor(
+            service: outage, planner: Planner(), rules: CountryRulesCache(service: outage), journal: try journal(),
+            maxConflictRetries: 3, logger: Logger(label: "test"))
+        let stopped = await processor.process(try row(), customerId: "c", pendingIntent: nil)
+        #expect(stopped.stop != nil)
+        #expect(stopped.result.outcome == .skipped)
+        let missing = ScriptedService(
+            address: Self.address, answers: [], readFailure: PartnerCenterError(kind: .http, status: 404, code: "60003")
+        )
+        let failed = try await process(missing, journal: try journal())
+        #expect(failed.outcome == .failed)
+        #expect(failed.partnerCenterCode == "60003")
     }
 }
