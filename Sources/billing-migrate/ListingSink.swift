@@ -20,6 +20,8 @@ final class ListingSink: RowSink {
         if let spill { fclose(spill) }
     }
 
+    var wantsChanges: Bool { showChanges && !quiet }
+
     func write(_ row: RowResult) throws {
         guard !quiet else { return }
         for line in RowListing.lines(for: row) + (showChanges ? RowListing.changes(for: row) : []) {

@@ -56,6 +56,7 @@ public struct InputRow: Sendable {
         var changes = FieldMap<FieldChange>()
         var idText = ""
         var customerId: CustomerID?
+        var canonicalId = false
         for (index, column) in header.columns.enumerated() where index < cellCount {
             guard let column else { continue }
             record.withTrimmedFieldBytes(index) { cell in
@@ -63,6 +64,8 @@ public struct InputRow: Sendable {
                 case .customerId:
                     idText = String(decoding: cell, as: UTF8.self)
                     customerId = CustomerID(utf8: cell)
+                    canonicalId =
+                        cell.count == 36 && !cell.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
                 case .address(let field):
                     if cell.elementsEqual(FieldChange.clearMarker.utf8) {
                         changes[field] = .clear
@@ -90,13 +93,8 @@ public struct InputRow: Sendable {
         self.line = record.line
         self.customerIdText = idText
         self.customerId = customerId
-        self.customerLabel = customerId.map { id in Self.isCanonical(idText) ? idText : id.description } ?? idText
+        self.customerLabel = customerId.map { id in canonicalId ? idText : id.description } ?? idText
         self.changes = changes
         self.issues = issues
-    }
-
-    /// Whether a valid GUID's text is already in the normalized form (lower case, no braces).
-    private static func isCanonical(_ text: String) -> Bool {
-        text.utf8.count == 36 && !text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
     }
 }

@@ -10,6 +10,12 @@ public protocol RowSink: AnyObject {
     func restart() throws
     /// The run is over: make the output final.
     func finish(_ summary: RunSummary) throws
+    /// Whether the sink shows each row's changes; when no sink does, a run need not collect them.
+    var wantsChanges: Bool { get }
+}
+
+extension RowSink {
+    public var wantsChanges: Bool { true }
 }
 
 /// Several sinks as one.
@@ -31,4 +37,6 @@ public final class SinkGroup: RowSink {
     public func finish(_ summary: RunSummary) throws {
         for sink in sinks { try sink.finish(summary) }
     }
+
+    public var wantsChanges: Bool { sinks.contains { $0.wantsChanges } }
 }

@@ -40,15 +40,16 @@ public enum OfflineValidation {
         let rows = RowStream(path: path, options: options)
         var checker = RowChecker(validator: validator, duplicates: duplicates)
         var summary = RunSummary(command: "validate")
+        let collectChanges = sink.wantsChanges
         while var row = try rows.next() {
             if let id = row.customerId { seen(id) }
             let warnings = checker.check(&row)
             let result = RowResult(
                 line: row.line, customerId: row.customerLabel, outcome: row.issues.isEmpty ? .valid : .invalid,
                 errors: row.issues, warnings: warnings,
-                changes: row.changes.map {
-                    RowResult.Change(field: $0.field.rawValue, before: nil, after: $0.value.value)
-                })
+                changes: collectChanges
+                    ? row.changes.map { RowResult.Change(field: $0.field.rawValue, before: nil, after: $0.value.value) }
+                    : [])
             summary.add(result)
             try sink.write(result)
         }
