@@ -1,6 +1,5 @@
 import AddressRules
 import Foundation
-import Logging
 
 /// Runs `plan` or `apply` over a corrections file: rows are read on their own thread, checked
 /// offline, and the valid ones sent to Partner Center at most `concurrency` at a time (one task
@@ -32,7 +31,6 @@ public struct BatchRunner {
     let concurrency: Int
     let stop: StopSignal
     let progress: RunProgress
-    let logger: Logger
 
     public func run(sink: any RowSink) async throws -> Outcome {
         let rows = RowStream(path: path, options: options)

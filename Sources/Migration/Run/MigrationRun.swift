@@ -107,7 +107,7 @@ public struct MigrationRun {
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,
             concurrency: max(1, configuration.concurrency),
-            stop: stop, progress: progress, logger: logger)
+            stop: stop, progress: progress)
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0 {
