@@ -19,6 +19,10 @@ struct BatchCommand {
     let journal: String?
     let force: Bool
     let allowCountryChange: Bool
+    /// `plan --detailed-exitcode`: exit 4 when changes are pending and nothing is invalid or failed.
+    var detailedExitCode = false
+    /// `apply --max-changes`: refuse to write anything when more rows would change.
+    var maxChanges: Int?
 
     func run() async throws {
         var logger = Logger(label: "billing-migrate")
@@ -66,6 +70,13 @@ struct BatchCommand {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
                 return .interrupted
             }
+            if let maxChanges, command == .apply,
+                let refusal = await changeCount(
+                    exceeds: maxChanges, configuration, survey: survey, client: open.client, logger: logger)
+            {
+                Console.error("error: \(refusal)")
+                return .usage
+            }
             let stop = StopSignal()
             let signals = Self.watchSignals(stop)
             let deadline = runOptions.deadlineDuration.map { limit in
@@ -101,12 +112,35 @@ struct BatchCommand {
         }
     }
 
-    /// 1 when any row, in this run or an earlier one of the journal, is invalid, failed or in conflict.
+    /// 1 when any row, in this run or an earlier one of the journal, is invalid, failed or in conflict;
+    /// under `--detailed-exitcode`, 4 when changes are pending and nothing else is wrong.
     private func exitStatus(_ report: MigrationRun.Report) -> ExitStatus {
         let earlierFailures = [RowResult.Outcome.invalid, .failed, .conflict].reduce(0) {
             $0 + (report.outcome.earlier[$1] ?? 0)
         }
-        return report.outcome.summary.unsuccessful + earlierFailures > 0 ? .rowsFailed : .success
+        if report.outcome.summary.unsuccessful + earlierFailures > 0 { return .rowsFailed }
+        if detailedExitCode, report.outcome.summary.count(.wouldChange) > 0 { return .changesPending }
+        return .success
+    }
+
+    /// For `--max-changes`: a dry run first (reads only), and the refusal when more rows would change.
+    private func changeCount(
+        exceeds limit: Int, _ configuration: RunConfiguration, survey: DuplicateIndex, client: PartnerCenterClient,
+        logger: Logger
+    ) async -> String? {
+        var dryRun = configuration
+        dryRun.command = .plan
+        dryRun.journalPath = nil
+        let run = MigrationRun(configuration: dryRun, service: client, logger: logger)
+        guard
+            let report = try? await run.run(
+                survey: survey, journal: nil, sink: SinkGroup([]), stop: StopSignal(),
+                progress: RunProgress(total: survey.rowCount))
+        else { return "the dry run for --max-changes could not finish; nothing was written." }
+        let pending = report.outcome.summary.count(.wouldChange)
+        guard pending > limit else { return nil }
+        return "\(pending) rows would change, more than --max-changes \(limit); nothing was written. Review them with "
+            + "`billing-migrate plan`, then raise the limit or split the file."
     }
 
     /// SIGINT and SIGTERM stop the run from taking rows; rows in flight settle and the journal is flushed.

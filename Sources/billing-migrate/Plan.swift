@@ -12,6 +12,9 @@ struct Plan: AsyncParsableCommand {
 
             Example:
               billing-migrate plan samples/corrections-valid.csv --sandbox --report plan.json
+
+            Exit codes: 0 nothing invalid or failed; 1 some rows invalid or failed; 2 usage or input error; 3 \
+            interrupted or credentials refused; 4 (with --detailed-exitcode) changes pending.
             """
     )
 
@@ -23,12 +26,15 @@ struct Plan: AsyncParsableCommand {
     @Flag(help: "Let rows change a customer's country (refused by default).")
     var allowCountryChange = false
 
+    @Flag(help: "Exit 4 when changes are pending and nothing is invalid or failed (0: everything already matches).")
+    var detailedExitcode = false
+
     func run() async throws {
-        try await BatchCommand(
+        var command = BatchCommand(
             command: .plan, input: input, reports: report.reports, connection: connection, runOptions: run,
-            journal: nil,
-            force: false, allowCountryChange: allowCountryChange
-        ).run()
+            journal: nil, force: false, allowCountryChange: allowCountryChange)
+        command.detailedExitCode = detailedExitcode
+        try await command.run()
     }
 }
 
@@ -61,10 +67,18 @@ struct Apply: AsyncParsableCommand {
     @Flag(help: "Let rows change a customer's country (refused by default).")
     var allowCountryChange = false
 
+    @Option(help: "Refuse to start (exit 2, nothing written) when more than this many rows would change.")
+    var maxChanges: Int?
+
+    func validate() throws {
+        if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more.") }
+    }
+
     func run() async throws {
-        try await BatchCommand(
+        var command = BatchCommand(
             command: .apply, input: input, reports: report.reports, connection: connection, runOptions: run,
-            journal: journal, force: force, allowCountryChange: allowCountryChange
-        ).run()
+            journal: journal, force: force, allowCountryChange: allowCountryChange)
+        command.maxChanges = maxChanges
+        try await command.run()
     }
 }

@@ -181,6 +181,33 @@ struct ApplyCommandTests {
         #expect(await fixture.everyRowAppliedExactly().isEmpty)
     }
 
+    @Test("plan --detailed-exitcode: 4 with changes pending, 0 once everything matches")
+    func detailedExitCode() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 5)
+        defer { Task { await fixture.stop() } }
+        #expect(try await fixture.run(["plan", fixture.input, "--detailed-exitcode"]).status == 4)
+        #expect(try await fixture.run(["plan", fixture.input]).status == 0)
+        #expect(try await fixture.run(["apply", fixture.input, "--journal", fixture.journal]).status == 0)
+        #expect(try await fixture.run(["plan", fixture.input, "--detailed-exitcode"]).status == 0)
+    }
+
+    @Test("apply --max-changes refuses with exit 2 and writes nothing when more rows would change")
+    func maxChanges() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 6)
+        defer { Task { await fixture.stop() } }
+        let refused = try await fixture.run([
+            "apply", fixture.input, "--journal", fixture.journal, "--max-changes", "5",
+        ])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("6 rows would change, more than --max-changes 5"))
+        #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
+        let allowed = try await fixture.run([
+            "apply", fixture.input, "--journal", fixture.journal, "--max-changes", "6",
+        ])
+        #expect(allowed.status == 0)
+        #expect(allowed.summaryCount("applied") == 6)
+    }
+
     @Test("bad credentials end the run before any row, with exit 3 and what to fix")
     func badCredentials() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3)
