@@ -13,7 +13,7 @@ import PartnerCenter
 struct BatchCommand {
     let command: BatchRunner.Command
     let input: InputOptions
-    let reports: [String]
+    let report: ReportOptions
     let connection: ConnectionOptions
     let runOptions: RunOptions
     let journal: String?
@@ -56,9 +56,8 @@ struct BatchCommand {
         let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
         do {
             let journal = try run.openJournal()
-            let writers = try reports.map { path throws(FileError) -> any RowSink in
-                try JSONReportWriter(path: path, command: command.rawValue, input: input.input)
-            }
+            let writers = try report.sinks(
+                command: command.rawValue, input: input.input, options: configuration.inputOptions)
             if let journal, journal.isComplete {
                 let sink = SinkGroup([ListingSink(quiet: runOptions.quiet)] + writers)
                 let report = try run.finishedReport(journal, sink: sink)

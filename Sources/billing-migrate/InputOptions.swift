@@ -43,6 +43,21 @@ struct ReportOptions: ParsableArguments {
             "Write a report; the format comes from the extension (.json). Repeatable.", valueName: "file"))
     var reports: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the rows that did not succeed (invalid, failed, conflict) here, with the input's header, to fix "
+                + "and run again.", valueName: "file"))
+    var failedRows: String?
+
+    /// The report writers and the failed-rows file the options ask for.
+    func sinks(command: String, input: String, options: InputFile.Options) throws(FileError) -> [any RowSink] {
+        var sinks: [any RowSink] = try reports.map { path throws(FileError) -> any RowSink in
+            try JSONReportWriter(path: path, command: command, input: input)
+        }
+        if let failedRows { sinks.append(FailedRowsWriter(path: failedRows, input: input, options: options)) }
+        return sinks
+    }
+
     func validate() throws {
         for path in reports where !path.lowercased().hasSuffix(".json") {
             throw ValidationError("--report \(path): the report format comes from the extension; supported: .json.")

@@ -31,7 +31,7 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         var command = BatchCommand(
-            command: .plan, input: input, reports: report.reports, connection: connection, runOptions: run,
+            command: .plan, input: input, report: report, connection: connection, runOptions: run,
             journal: nil, force: false, allowCountryChange: allowCountryChange)
         command.detailedExitCode = detailedExitcode
         try await command.run()
@@ -76,7 +76,7 @@ struct Apply: AsyncParsableCommand {
 
     func run() async throws {
         var command = BatchCommand(
-            command: .apply, input: input, reports: report.reports, connection: connection, runOptions: run,
+            command: .apply, input: input, report: report, connection: connection, runOptions: run,
             journal: journal, force: force, allowCountryChange: allowCountryChange)
         command.maxChanges = maxChanges
         try await command.run()

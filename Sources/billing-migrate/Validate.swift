@@ -27,9 +27,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let options = try input.fileOptions()
         do {
-            let writers = try report.reports.map { path throws(FileError) -> any RowSink in
-                try JSONReportWriter(path: path, command: "validate", input: input.input)
-            }
+            let writers = try report.sinks(command: "validate", input: input.input, options: options)
             let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
             let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
             print(RowListing.closing(summary, input: input.input))

@@ -101,7 +101,9 @@ struct ApplyCommandTests {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.editsAfterFirstRead = edits }
         defer { Task { await fixture.stop() } }
         let report = fixture.folder.appendingPathComponent("apply.json").path
-        let output = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal, "--report", report])
+        let failed = fixture.folder.appendingPathComponent("failed.csv").path
+        let output = try await fixture.run(
+            ["apply", fixture.input, "--journal", fixture.journal, "--report", report, "--failed-rows", failed])
         #expect(output.status == 1, "\(output.stdout)\n\(output.stderr)")
         let kept = try #require(await fixture.simulator.simulator.profile(ids[0])?["defaultAddress"]?.objectValue)
         #expect(kept["city"] == .string(fixture.targets[ids[0]]!))
@@ -114,6 +116,8 @@ struct ApplyCommandTests {
         #expect(outcomes[ids[0]] == "applied")
         #expect(outcomes[ids[1]] == "conflict")
         #expect(output.stdout.contains("another writer changed this customer's city"))
+        let failedRows = try String(contentsOfFile: failed, encoding: .utf8).split(separator: "\r\n")
+        #expect(failedRows == ["customerId,city", "\(ids[1]),\(fixture.targets[ids[1]]!)"])
     }
 
     @Test("a second process on the same journal exits 3 at once, naming the holder")

@@ -66,6 +66,25 @@ struct ValidateCommandTests {
             ])
     }
 
+    @Test("--failed-rows writes the rows that did not succeed under the input's own header, ready to re-run")
+    func failedRows() throws {
+        let folder = try temporaryDirectory()
+        let failed = folder.appendingPathComponent("failed.csv").path
+        let output = try ToolRunner.run([
+            "validate", ToolRunner.sample("corrections-invalid.csv"), "--failed-rows", failed,
+        ])
+        #expect(output.status == 1)
+        let lines = try String(contentsOfFile: failed, encoding: .utf8).split(separator: "\r\n")
+        #expect(lines.first == "customerId,addressLine1,city,state,postalCode,country,region")
+        #expect(lines.count == 10)
+        #expect(lines[1].hasPrefix("3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21,1 High Street,London,,SW1A 1AA,UK,"))
+        #expect(!lines.contains { $0.contains("2 New Road") })
+        let attributes = try FileManager.default.attributesOfItem(atPath: failed)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let again = try ToolRunner.run(["validate", failed])
+        #expect(again.stdout.contains("9 rows: 9 invalid"))
+    }
+
     @Test("an unknown column exits 2 with the closest known name, and writes no report")
     func unknownColumn() throws {
         let folder = try temporaryDirectory()

@@ -1,0 +1,56 @@
+import CSVReading
+import Foundation
+
+/// `--failed-rows FILE`: the input rows that did not succeed (invalid, failed, conflict), under
+/// the input's own header and in its column order, ready to fix and run again. Written 0600, in
+/// full when the run finishes, by reading the input once more for those lines.
+public final class FailedRowsWriter: RowSink {
+    private let path: String
+    private let input: String
+    private let options: InputFile.Options
+    private var lines: Set<Int> = []
+
+    public init(path: String, input: String, options: InputFile.Options) {
+        self.path = path
+        self.input = input
+        self.options = options
+    }
+
+    public var wantsChanges: Bool { false }
+
+    public func write(_ row: RowResult) {
+        if [.invalid, .failed, .conflict].contains(row.outcome) { lines.insert(row.line) }
+    }
+
+    public func restart() {
+        lines.removeAll()
+    }
+
+    /// Copies the header and the failed rows.
+    /// - Throws: ``FileError`` or ``CSVError``.
+    public func finish(_ summary: RunSummary) throws {
+        let file = try PrivateFile(path: path)
+        var readerOptions = CSVReader.Options()
+        readerOptions.delimiter = options.delimiter
+        let reader = try CSVReader(path: input, options: readerOptions)
+        var isHeader = true
+        while let record = try reader.next() {
+            if isHeader || lines.contains(record.line) {
+                try file.write(Self.line(record.fields, delimiter: options.delimiter))
+            }
+            isHeader = false
+        }
+        try file.commit()
+    }
+
+    /// One CSV line: a field is quoted when it holds the delimiter, a quote, or a line break.
+    static func line(_ fields: [String], delimiter: UInt8) -> String {
+        let separator = String(UnicodeScalar(delimiter))
+        return fields.map { field in
+            let needsQuotes = field.utf8.contains {
+                $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13
+            }
+            return needsQuotes ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: separator) + "\r\n"
+    }
+}
