@@ -44,20 +44,6 @@ public struct CountryValidationRules: Sendable, Equatable {
         isCityRequired = object[anyCase: "isCityRequired"]?.boolValue ?? false
         phoneNumberRegex = object[anyCase: "phoneNumberRegex"]?.stringValue
     }
-
-    /// The rules as Partner Center writes them (what the simulator serves).
-    public var json: JSONValue {
-        var object = JSONObject()
-        object["iso2Code"] = .string(country)
-        object["isStateRequired"] = .bool(isStateRequired)
-        object["supportedStatesList"] = .array(supportedStates.map(JSONValue.string))
-        object["isPostalCodeRequired"] = .bool(isPostalCodeRequired)
-        if let postalCodeRegex { object["postalCodeRegex"] = .string(postalCodeRegex) }
-        object["isCityRequired"] = .bool(isCityRequired)
-        if let phoneNumberRegex { object["phoneNumberRegex"] = .string(phoneNumberRegex) }
-        object["attributes"] = .object(JSONObject([.init(key: "objectType", value: .string("CountryValidationRules"))]))
-        return .object(object)
-    }
 }
 
 /// Partner Center's verdict on an address (`POST /v1/validations/address`).
