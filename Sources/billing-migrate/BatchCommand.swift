@@ -12,17 +12,25 @@ import PartnerCenter
 /// The run `plan` and `apply` share: connect, check, run the rows with progress and signals, report.
 struct BatchCommand {
     let command: BatchRunner.Command
-    let input: InputOptions
-    let report: ReportOptions
-    let connection: ConnectionOptions
-    let runOptions: RunOptions
-    let journal: String?
-    let force: Bool
-    let allowCountryChange: Bool
+    let options: BatchOptions
+    /// `apply --journal`.
+    var journal: String?
+    /// `apply --force`: resume though the input changed.
+    var force = false
     /// `plan --detailed-exitcode`: exit 4 when changes are pending and nothing is invalid or failed.
     var detailedExitCode = false
     /// `apply --max-changes`: refuse to write anything when more rows would change.
     var maxChanges: Int?
+
+    init(command: BatchRunner.Command, options: BatchOptions) {
+        self.command = command
+        self.options = options
+    }
+
+    private var input: InputOptions { options.input }
+    private var report: ReportOptions { options.report }
+    private var connection: ConnectionOptions { options.connection }
+    private var runOptions: RunOptions { options.run }
 
     func run() async throws {
         var logger = Logger(label: "billing-migrate")
@@ -32,7 +40,7 @@ struct BatchCommand {
         configuration.concurrency = connection.concurrency
         configuration.journalPath = journal
         configuration.force = force
-        configuration.allowCountryChange = allowCountryChange
+        configuration.allowCountryChange = options.allowCountryChange
         configuration.toolVersion = BillingMigrate.version
 
         let open: Connection
@@ -124,7 +132,7 @@ struct BatchCommand {
 
     /// For `--max-changes`: a dry run first (reads only), and the refusal when more rows would change.
     private func changeCount(
-        exceeds limit: Int, _ configuration: RunConfiguration, survey: DuplicateIndex, client: PartnerCenterClient,
+        exceeds limit: Int, _ configuration: RunConfiguration, survey: InputSurvey, client: PartnerCenterClient,
         logger: Logger
     ) async -> String? {
         var dryRun = configuration

@@ -18,21 +18,13 @@ struct Plan: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var report: ReportOptions
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var run: RunOptions
-
-    @Flag(help: "Let rows change a customer's country (refused by default).")
-    var allowCountryChange = false
+    @OptionGroup var options: BatchOptions
 
     @Flag(help: "Exit 4 when changes are pending and nothing is invalid or failed (0: everything already matches).")
     var detailedExitcode = false
 
     func run() async throws {
-        var command = BatchCommand(
-            command: .plan, input: input, report: report, connection: connection, runOptions: run,
-            journal: nil, force: false, allowCountryChange: allowCountryChange)
+        var command = BatchCommand(command: .plan, options: options)
         command.detailedExitCode = detailedExitcode
         try await command.run()
     }
@@ -53,19 +45,13 @@ struct Apply: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var report: ReportOptions
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var run: RunOptions
+    @OptionGroup var options: BatchOptions
 
     @Option(help: ArgumentHelp("The journal file (created 0600); the same path resumes a run.", valueName: "file"))
     var journal: String
 
     @Flag(help: "Resume even though the input file changed since the journal was started.")
     var force = false
-
-    @Flag(help: "Let rows change a customer's country (refused by default).")
-    var allowCountryChange = false
 
     @Option(help: "Refuse to start (exit 2, nothing written) when more than this many rows would change.")
     var maxChanges: Int?
@@ -75,10 +61,21 @@ struct Apply: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var command = BatchCommand(
-            command: .apply, input: input, report: report, connection: connection, runOptions: run,
-            journal: journal, force: force, allowCountryChange: allowCountryChange)
+        var command = BatchCommand(command: .apply, options: options)
+        command.journal = journal
+        command.force = force
         command.maxChanges = maxChanges
         try await command.run()
     }
+}
+
+/// The options `plan` and `apply` share.
+struct BatchOptions: ParsableArguments {
+    @OptionGroup var input: InputOptions
+    @OptionGroup var report: ReportOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var run: RunOptions
+
+    @Flag(help: "Let rows change a customer's country (refused by default).")
+    var allowCountryChange = false
 }

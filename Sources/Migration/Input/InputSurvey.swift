@@ -1,13 +1,14 @@
 import AddressRules
 import CSVReading
 
-/// The customers that appear on more than one row, found by a first pass over the file.
+/// What a first pass over the whole file finds before any row is processed: the customers that
+/// appear on more than one row, the row count, and the rows that are not well-formed CSV.
 ///
 /// SPEC §2: identical duplicate rows are processed once (with a warning); rows that name the
 /// same customer with different changes are all invalid. Knowing that before the first such row
 /// is reported takes a pass of its own. It keeps 24 bytes a row (the GUID and a hash of the
 /// changes), sorted in place, so a million rows cost about 24 MB for the length of the pass.
-public struct DuplicateIndex: Sendable {
+public struct InputSurvey: Sendable {
     /// How a repeated customer's rows relate.
     public struct Entry: Sendable, Equatable {
         /// How many rows name the customer.

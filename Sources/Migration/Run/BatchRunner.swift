@@ -26,7 +26,7 @@ public struct BatchRunner {
     let path: String
     let options: InputFile.Options
     let processor: RowProcessor
-    let duplicates: DuplicateIndex
+    let duplicates: InputSurvey
     let replay: Journal.Replay?
     let concurrency: Int
     let stop: StopSignal

@@ -24,10 +24,10 @@ public struct MigrationRun {
 
     /// Checks the input (the whole file, before any request) and returns what the run needs of it.
     /// - Throws: ``RunRefusal`` (`.input`) for a file that cannot be used, or malformed rows under `apply`.
-    public func survey() throws -> DuplicateIndex {
-        let survey: DuplicateIndex
+    public func survey() throws -> InputSurvey {
+        let survey: InputSurvey
         do {
-            survey = try DuplicateIndex(path: configuration.input, options: configuration.inputOptions)
+            survey = try InputSurvey(path: configuration.input, options: configuration.inputOptions)
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
@@ -85,7 +85,7 @@ public struct MigrationRun {
 
     /// Runs every row, writing results to `sink` in file order.
     public func run(
-        survey: DuplicateIndex, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress
+        survey: InputSurvey, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress
     ) async throws -> Report {
         if let open {
             if open.isComplete { return try finishedReport(open, sink: sink) }

@@ -5,7 +5,7 @@ import AddressRules
 /// Duplicates need the whole file: a customer's first row is invalid when a later row names it
 /// with other changes. Most files have none, so the run bets on that: one pass that also keeps a
 /// 64-bit fingerprint per customer (8 bytes a row). If the fingerprints show a repeat, the sink
-/// is restarted and the file read again with an exact ``DuplicateIndex`` built first.
+/// is restarted and the file read again with an exact ``InputSurvey`` built first.
 public enum OfflineValidation {
     /// Validates `path`, passing every row's result to `sink` in file order, then finishing it.
     /// - Returns: the counts; `summary.malformedRows > 0` means the file itself is malformed.
@@ -17,13 +17,13 @@ public enum OfflineValidation {
     ) throws -> RunSummary {
         var fingerprints: [UInt64] = []
         var summary = try pass(
-            path: path, options: options, validator: validator, duplicates: DuplicateIndex(),
+            path: path, options: options, validator: validator, duplicates: InputSurvey(),
             sink: sink
         ) { fingerprints.append(fingerprint($0)) }
         if mayRepeat(&fingerprints) {
             fingerprints = []
             try sink.restart()
-            let duplicates = try DuplicateIndex(path: path, options: options)
+            let duplicates = try InputSurvey(path: path, options: options)
             summary = try pass(
                 path: path, options: options, validator: validator, duplicates: duplicates,
                 sink: sink
@@ -34,7 +34,7 @@ public enum OfflineValidation {
     }
 
     private static func pass(
-        path: String, options: InputFile.Options, validator: AddressValidator, duplicates: DuplicateIndex,
+        path: String, options: InputFile.Options, validator: AddressValidator, duplicates: InputSurvey,
         sink: any RowSink, seen: (CustomerID) -> Void
     ) throws -> RunSummary {
         let rows = RowStream(path: path, options: options)

@@ -4,11 +4,11 @@ import AddressRules
 /// normalized offline (SPEC §3: what the row gives, and agreement among its fields).
 public struct RowChecker {
     private let validator: AddressValidator
-    private let duplicates: DuplicateIndex
+    private let duplicates: InputSurvey
     /// Lines already seen for each repeated customer, to name them in later messages.
     private var linesSeen: [CustomerID: [Int]] = [:]
 
-    public init(validator: AddressValidator, duplicates: DuplicateIndex) {
+    public init(validator: AddressValidator, duplicates: InputSurvey) {
         self.validator = validator
         self.duplicates = duplicates
     }
