@@ -12,6 +12,8 @@ import PartnerCenter
 /// The run `plan` and `apply` share: connect, check, run the rows with progress and signals, report.
 struct BatchCommand {
     let command: BatchRunner.Command
+    /// The corrections file, or under `apply --plan` the plan.
+    let input: String
     let options: BatchOptions
     /// `apply --journal`.
     var journal: String?
@@ -21,27 +23,45 @@ struct BatchCommand {
     var detailedExitCode = false
     /// `apply --max-changes`: refuse to write anything when more rows would change.
     var maxChanges: Int?
+    /// `plan --save-plan`.
+    var savePlan: String?
+    /// `apply --plan`: the saved plan to apply.
+    var savedPlan: String?
+    /// The corrections file given beside `--plan`: it must be the one the plan was made from.
+    var planInput: String?
+    /// `apply --undo-file`.
+    var undoFile: String?
 
-    init(command: BatchRunner.Command, options: BatchOptions) {
+    init(command: BatchRunner.Command, input: String, options: BatchOptions) {
         self.command = command
+        self.input = input
         self.options = options
     }
 
-    private var input: InputOptions { options.input }
     private var report: ReportOptions { options.report }
     private var connection: ConnectionOptions { options.connection }
     private var runOptions: RunOptions { options.run }
 
     func run() async throws {
-        var logger = Logger(label: "billing-migrate")
-        logger.logLevel = runOptions.logLevel
-        var configuration = RunConfiguration(command: command, input: input.input)
-        configuration.inputOptions = try input.fileOptions()
+        let logger = runOptions.logger()
+        var configuration = RunConfiguration(command: command, input: input)
+        configuration.inputOptions = try options.format.fileOptions()
         configuration.concurrency = connection.concurrency
         configuration.journalPath = journal
         configuration.force = force
         configuration.allowCountryChange = options.allowCountryChange
         configuration.toolVersion = BillingMigrate.version
+        var csv = input
+        if let savedPlan {
+            do {
+                let plan = try SavedPlanFile(path: savedPlan)
+                csv = try Self.corrections(of: plan, given: planInput, needed: report.failedRows != nil)
+                configuration.savedPlan = plan
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitStatus.usage.exitCode
+            }
+        }
 
         let open: Connection
         do {
@@ -53,23 +73,31 @@ struct BatchCommand {
             Console.error("error: \(error)")
             throw ExitStatus.usage.exitCode
         }
-        let status = await execute(configuration, connection: open, logger: logger)
+        let status = await execute(configuration, csv: csv, connection: open, logger: logger)
         await open.close()
         if status != .success { throw status.exitCode }
     }
 
-    private func execute(_ configuration: RunConfiguration, connection open: Connection, logger: Logger) async
-        -> ExitStatus
+    private func execute(_ configuration: RunConfiguration, csv: String, connection open: Connection, logger: Logger)
+        async -> ExitStatus
     {
         let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
         do {
             let journal = try run.openJournal()
-            let writers = try report.sinks(
-                command: command.rawValue, input: input.input, options: configuration.inputOptions)
+            var writers = try report.sinks(
+                command: command.rawValue, input: input, csv: csv, options: configuration.inputOptions)
+            if let savePlan {
+                let header = SavedPlan.Header(
+                    toolVersion: BillingMigrate.version, created: ISO8601DateFormatter().string(from: Date()),
+                    input: input, inputSHA256: try InputDigest.sha256(path: input),
+                    allowCountryChange: configuration.allowCountryChange)
+                writers.append(try SavedPlanWriter(path: savePlan, header: header))
+            }
             if let journal, journal.isComplete {
                 let sink = SinkGroup([ListingSink(quiet: runOptions.quiet)] + writers)
                 let report = try run.finishedReport(journal, sink: sink)
-                print(SummaryTable.render(report, command: command, input: input.input, journal: journal.journal.path))
+                print(SummaryTable.render(report, command: command, input: input, journal: journal.journal.path))
+                try writeUndo(journal: journal.journal.path)
                 return exitStatus(report)
             }
             let survey = try run.survey()
@@ -99,7 +127,8 @@ struct BatchCommand {
             await reporter.finish()
             deadline?.cancel()
             withExtendedLifetime(signals) {}
-            print(SummaryTable.render(report, command: command, input: input.input, journal: journal?.journal.path))
+            print(SummaryTable.render(report, command: command, input: input, journal: journal?.journal.path))
+            if let journal { try writeUndo(journal: journal.journal.path) }
             if let why = report.outcome.stopReason {
                 Console.error(
                     "stopped: \(why). \(report.outcome.unfinished) row(s) not done; run the same command again to "
@@ -111,6 +140,9 @@ struct BatchCommand {
             Console.error("error: \(refusal)")
             return refusal.kind == .input ? .usage : .interrupted
         } catch let error as FileError {
+            Console.error("error: \(error)")
+            return .usage
+        } catch let error as InputError {
             Console.error("error: \(error)")
             return .usage
         } catch {
@@ -130,11 +162,16 @@ struct BatchCommand {
         return .success
     }
 
-    /// For `--max-changes`: a dry run first (reads only), and the refusal when more rows would change.
+    /// For `--max-changes`: the plan's row count, or a dry run first (reads only); the refusal when
+    /// more rows would change.
     private func changeCount(
         exceeds limit: Int, _ configuration: RunConfiguration, survey: InputSurvey, client: PartnerCenterClient,
         logger: Logger
     ) async -> String? {
+        if let plan = configuration.savedPlan {
+            guard plan.plannedRows > limit else { return nil }
+            return "the plan writes \(plan.plannedRows) rows, more than --max-changes \(limit); nothing was written."
+        }
         var dryRun = configuration
         dryRun.command = .plan
         dryRun.journalPath = nil
@@ -148,6 +185,28 @@ struct BatchCommand {
         guard pending > limit else { return nil }
         return "\(pending) rows would change, more than --max-changes \(limit); nothing was written. Review them with "
             + "`billing-migrate plan`, then raise the limit or split the file."
+    }
+
+    /// `--undo-file`: the values every applied row of the journal replaced, as a corrections file.
+    private func writeUndo(journal: String) throws {
+        guard let undoFile else { return }
+        let rows = try UndoFile.write(journal: journal, to: undoFile)
+        print(
+            "undo file: \(undoFile) (\(rows) row\(rows == 1 ? "" : "s")); to revert, run `billing-migrate apply "
+                + "\(undoFile) --journal <a new journal>` with the same connection options.")
+    }
+
+    /// The corrections file behind `plan` when the run needs it (for `--failed-rows`) or the
+    /// operator named it: it must be byte for byte the file the plan was made from.
+    static func corrections(of plan: SavedPlanFile, given: String?, needed: Bool) throws -> String {
+        guard let path = given ?? (needed ? plan.header.input : nil) else { return plan.path }
+        guard try InputDigest.sha256(path: path) == plan.header.inputSHA256 else {
+            throw RunRefusal(
+                .input,
+                "\(path) is not the file \(plan.path) was made from (its SHA-256 differs); nothing was sent. Apply "
+                    + "the plan without it, or make a new plan from this file.")
+        }
+        return path
     }
 
     /// SIGINT and SIGTERM stop the run from taking rows; rows in flight settle and the journal is flushed.

@@ -1,10 +1,20 @@
 import ArgumentParser
 import Migration
 
-/// Options about the corrections file, shared by every command that reads one.
+/// The corrections file and how to read it (`validate`).
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The corrections file: a CSV with a customerId column and the address fields to change.")
+    @Argument(help: InputFormatOptions.inputHelp)
     var input: String
+
+    @OptionGroup var format: InputFormatOptions
+
+    func fileOptions() throws -> InputFile.Options { try format.fileOptions() }
+}
+
+/// How to read the corrections file, shared by every command that reads one.
+struct InputFormatOptions: ParsableArguments {
+    static let inputHelp = ArgumentHelp(
+        "The corrections file: a CSV with a customerId column and the address fields to change.")
 
     @Option(
         help: ArgumentHelp(
@@ -40,7 +50,8 @@ struct ReportOptions: ParsableArguments {
     @Option(
         name: .customLong("report"),
         help: ArgumentHelp(
-            "Write a report; the format comes from the extension (.json). Repeatable.", valueName: "file"))
+            "Write a report; the format comes from the extension: .json, .csv (for Excel), .md (for a change "
+                + "ticket), .html (one page to review). Repeatable.", valueName: "file"))
     var reports: [String] = []
 
     @Option(
@@ -49,18 +60,22 @@ struct ReportOptions: ParsableArguments {
                 + "and run again.", valueName: "file"))
     var failedRows: String?
 
-    /// The report writers and the failed-rows file the options ask for.
-    func sinks(command: String, input: String, options: InputFile.Options) throws(FileError) -> [any RowSink] {
+    /// The report writers and the failed-rows file the options ask for. `input` names the run's
+    /// input in reports; `csv` is the corrections file the failed rows are copied from.
+    func sinks(command: String, input: String, csv: String, options: InputFile.Options) throws(FileError)
+        -> [any RowSink]
+    {
         var sinks: [any RowSink] = try reports.map { path throws(FileError) -> any RowSink in
-            try JSONReportWriter(path: path, command: command, input: input)
+            try (ReportFormat(path: path) ?? .json).writer(path: path, command: command, input: input)
         }
-        if let failedRows { sinks.append(FailedRowsWriter(path: failedRows, input: input, options: options)) }
+        if let failedRows { sinks.append(FailedRowsWriter(path: failedRows, input: csv, options: options)) }
         return sinks
     }
 
     func validate() throws {
-        for path in reports where !path.lowercased().hasSuffix(".json") {
-            throw ValidationError("--report \(path): the report format comes from the extension; supported: .json.")
+        for path in reports where ReportFormat(path: path) == nil {
+            throw ValidationError(
+                "--report \(path): the report format comes from the extension; use one of \(ReportFormat.extensions).")
         }
     }
 }

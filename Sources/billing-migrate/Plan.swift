@@ -8,24 +8,36 @@ struct Plan: AsyncParsableCommand {
             "Dry run: read every customer's billing profile, merge and validate the changes, show the diff. Never writes.",
         discussion: """
             Validation runs on the merged address (current profile plus the row's changes), with Partner Center's \
-            country rules fetched once per country. Outcomes: would-change, unchanged, invalid, failed.
+            country rules fetched once per country. Outcomes: would-change, unchanged, invalid, failed. \
+            --save-plan records, per row that would change, the profile's ETag and its before and after values, \
+            for `apply --plan` to apply exactly that after review.
 
             Example:
-              billing-migrate plan samples/corrections-valid.csv --sandbox --report plan.json
+              billing-migrate plan samples/corrections-valid.csv --sandbox --report plan.html --save-plan plan.json
 
             Exit codes: 0 nothing invalid or failed; 1 some rows invalid or failed; 2 usage or input error; 3 \
             interrupted or credentials refused; 4 (with --detailed-exitcode) changes pending.
             """
     )
 
+    @Argument(help: InputFormatOptions.inputHelp)
+    var input: String
+
     @OptionGroup var options: BatchOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Save the plan here (0600): each changing row's ETag, before and after values, and the input's "
+                + "SHA-256, for `apply --plan`.", valueName: "file"))
+    var savePlan: String?
 
     @Flag(help: "Exit 4 when changes are pending and nothing is invalid or failed (0: everything already matches).")
     var detailedExitcode = false
 
     func run() async throws {
-        var command = BatchCommand(command: .plan, options: options)
+        var command = BatchCommand(command: .plan, input: input, options: options)
         command.detailedExitCode = detailedExitcode
+        command.savePlan = savePlan
         try await command.run()
     }
 }
@@ -40,15 +52,33 @@ struct Apply: AsyncParsableCommand {
             --deadline or an outage: finished rows are skipped without a request, and writes in doubt are read \
             back, never blindly repeated. Outcomes: applied, unchanged, invalid, failed, conflict, skipped.
 
-            Example:
+            With --plan, the reviewed plan is applied exactly (the corrections file is then optional; when given, \
+            it must be the file the plan was made from): a row whose profile changed in any way since the plan is \
+            a conflict, and is not written.
+
+            Examples:
               billing-migrate apply samples/corrections-valid.csv --sandbox --journal run.journal
+              billing-migrate apply --plan plan.json --journal run.journal --undo-file undo.csv
+              billing-migrate apply undo.csv --journal undo.journal        (reverts the batch)
             """
     )
+
+    @Argument(help: ArgumentHelp("The corrections file (optional with --plan)."))
+    var input: String?
 
     @OptionGroup var options: BatchOptions
 
     @Option(help: ArgumentHelp("The journal file (created 0600); the same path resumes a run.", valueName: "file"))
     var journal: String
+
+    @Option(help: ArgumentHelp("Apply exactly this plan, saved by `plan --save-plan`.", valueName: "file"))
+    var plan: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the values the run replaced here (0600), as a corrections file: applying it reverts the batch.",
+            valueName: "file"))
+    var undoFile: String?
 
     @Flag(help: "Resume even though the input file changed since the journal was started.")
     var force = false
@@ -58,20 +88,28 @@ struct Apply: AsyncParsableCommand {
 
     func validate() throws {
         if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more.") }
+        if input == nil, plan == nil {
+            throw ValidationError("apply needs the corrections file, or --plan with a saved plan.")
+        }
     }
 
     func run() async throws {
-        var command = BatchCommand(command: .apply, options: options)
+        var command = BatchCommand(command: .apply, input: input ?? plan ?? "", options: options)
         command.journal = journal
         command.force = force
         command.maxChanges = maxChanges
+        command.undoFile = undoFile
+        if let plan {
+            command.savedPlan = plan
+            command.planInput = input
+        }
         try await command.run()
     }
 }
 
 /// The options `plan` and `apply` share.
 struct BatchOptions: ParsableArguments {
-    @OptionGroup var input: InputOptions
+    @OptionGroup var format: InputFormatOptions
     @OptionGroup var report: ReportOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var run: RunOptions

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Migration
 
 /// Shows a run's progress on stderr: a live line on a terminal (done/total, rate, ETA, failures),
@@ -15,8 +16,19 @@ final class ProgressReporter: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
-                let line = Self.line(command: command, progress: progress, elapsed: ContinuousClock.now - started)
-                FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                let elapsed = ContinuousClock.now - started
+                let line = Self.line(command: command, progress: progress, elapsed: elapsed)
+                if terminal {
+                    FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+                } else {
+                    let (done, failures) = progress.snapshot
+                    Console.message(
+                        line, level: .info,
+                        fields: [
+                            "command": "\(command)", "done": "\(done)", "total": "\(progress.total)",
+                            "failures": "\(failures)",
+                        ])
+                }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }

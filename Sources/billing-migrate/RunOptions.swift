@@ -6,6 +6,22 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "How logs and messages on stderr look: text, or json (one object per line, for log collectors).")
+    var logFormat: LogFormat = .text
+
+    /// A logger at `--log-level` in `--log-format`, to stderr.
+    func logger() -> Logger {
+        Console.use(logFormat)
+        var logger = Logger(label: "billing-migrate") { [logFormat] label in
+            switch logFormat {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler()
+            }
+        }
+        logger.logLevel = logLevel
+        return logger
+    }
+
     @Flag(name: .shortAndLong, help: "No progress line and no per-row listing; the closing summary only.")
     var quiet = false
 

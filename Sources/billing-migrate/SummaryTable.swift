@@ -16,7 +16,9 @@ enum SummaryTable {
         }
         let width = max(12, rows.map(\.0.count).max() ?? 0)
         lines.append("  " + "outcome".padding(width) + "  rows")
-        for (name, count) in rows { lines.append("  " + name.padding(width) + String(count).leftPadding(6)) }
+        for (name, count) in rows {
+            lines.append("  " + Console.paint(name.padding(width), colour(name)) + String(count).leftPadding(6))
+        }
         lines.append("  " + "total".padding(width) + String(summary.rows).leftPadding(6))
         if !report.outcome.earlier.isEmpty {
             let earlier = report.outcome.earlier.sorted { $0.key.rawValue < $1.key.rawValue }
@@ -24,6 +26,15 @@ enum SummaryTable {
             lines.append("  skipped rows were done by an earlier run: \(earlier)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func colour(_ outcome: String) -> Console.Colour {
+        switch RowResult.Outcome(rawValue: outcome) {
+        case .applied, .valid: .green
+        case .wouldChange: .cyan
+        case .invalid, .failed, .conflict: .red
+        default: .dim
+        }
     }
 }
 

@@ -27,7 +27,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let options = try input.fileOptions()
         do {
-            let writers = try report.sinks(command: "validate", input: input.input, options: options)
+            let writers = try report.sinks(command: "validate", input: input.input, csv: input.input, options: options)
             let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
             let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
             print(RowListing.closing(summary, input: input.input))

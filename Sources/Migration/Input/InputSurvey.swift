@@ -25,6 +25,11 @@ public struct InputSurvey: Sendable {
 
     public init() {}
 
+    /// The survey of rows that come from a saved plan: `rowCount` rows, none repeated.
+    public init(rowCount: Int) {
+        self.rowCount = rowCount
+    }
+
     /// Reads every row of `path` and records the repeated customers, the row count and the
     /// malformed rows.
     /// - Throws: ``InputError`` as ``InputFile`` does.

@@ -58,8 +58,8 @@ public enum JournalEntry: Sendable, Equatable {
             object["customer"] = .string(intent.customer)
             object["correlationId"] = .string(intent.correlationId)
             object["etag"] = intent.etag.map(JSONValue.string) ?? .null
-            object["before"] = Self.address(intent.before)
-            object["after"] = Self.address(intent.after)
+            object["before"] = intent.before.jsonValue
+            object["after"] = intent.after.jsonValue
         case .outcome(let outcome):
             object["type"] = .string("outcome")
             object["line"] = .number("\(outcome.line)")
@@ -95,7 +95,7 @@ public enum JournalEntry: Sendable, Equatable {
             self = .intent(
                 Intent(
                     line: line, customer: customer, correlationId: string("correlationId") ?? "", etag: string("etag"),
-                    before: Self.address(object["before"]), after: Self.address(object["after"])))
+                    before: AddressFields(json: object["before"]), after: AddressFields(json: object["after"])))
         case "outcome":
             guard let line = int("line"), let customer = string("customer"),
                 let outcome = string("outcome").flatMap(RowResult.Outcome.init(rawValue:))
@@ -113,19 +113,5 @@ public enum JournalEntry: Sendable, Equatable {
         default:
             return nil
         }
-    }
-
-    private static func address(_ fields: AddressFields) -> JSONValue {
-        .object(JSONObject(fields.map { .init(key: $0.field.rawValue, value: .string($0.value)) }))
-    }
-
-    private static func address(_ value: JSONValue?) -> AddressFields {
-        var fields = AddressFields()
-        for member in value?.objectValue?.members ?? [] {
-            if let field = AddressField(rawValue: member.key), let text = member.value.stringValue {
-                fields[field] = text
-            }
-        }
-        return fields
     }
 }

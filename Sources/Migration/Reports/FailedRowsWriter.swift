@@ -36,21 +36,10 @@ public final class FailedRowsWriter: RowSink {
         var isHeader = true
         while let record = try reader.next() {
             if isHeader || lines.contains(record.line) {
-                try file.write(Self.line(record.fields, delimiter: options.delimiter))
+                try file.write(CSVText.line(record.fields, delimiter: options.delimiter))
             }
             isHeader = false
         }
         try file.commit()
-    }
-
-    /// One CSV line: a field is quoted when it holds the delimiter, a quote, or a line break.
-    static func line(_ fields: [String], delimiter: UInt8) -> String {
-        let separator = String(UnicodeScalar(delimiter))
-        return fields.map { field in
-            let needsQuotes = field.utf8.contains {
-                $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13
-            }
-            return needsQuotes ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: separator) + "\r\n"
     }
 }

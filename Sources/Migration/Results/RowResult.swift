@@ -1,3 +1,5 @@
+import AddressRules
+
 /// What became of one row: the unit of every report.
 public struct RowResult: Sendable, Equatable {
     /// Per-row outcomes (SPEC §7).
@@ -34,6 +36,14 @@ public struct RowResult: Sendable, Equatable {
         }
     }
 
+    /// What `plan` read and would write, for a saved plan (``SavedPlan``): the profile's ETag and
+    /// its address before and after. Set on `would-change` rows only.
+    public struct Snapshot: Sendable, Equatable {
+        public var etag: String?
+        public var before: AddressFields
+        public var after: AddressFields
+    }
+
     public var line: Int
     /// The customer as normalized, or as written when it is not a valid GUID.
     public var customerId: String
@@ -44,6 +54,7 @@ public struct RowResult: Sendable, Equatable {
     public var httpStatus: Int?
     public var partnerCenterCode: String?
     public var correlationId: String?
+    public var snapshot: Snapshot?
 
     public init(
         line: Int, customerId: String, outcome: Outcome, errors: [RowIssue] = [], warnings: [RowIssue] = [],

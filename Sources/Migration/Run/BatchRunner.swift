@@ -32,9 +32,54 @@ public struct BatchRunner {
     let stop: StopSignal
     let progress: RunProgress
 
+    /// The plan being applied (`apply --plan`): its rows instead of the input's.
+    var savedPlan: SavedPlanFile?
+
     public func run(sink: any RowSink) async throws -> Outcome {
+        if let savedPlan { return try await run(savedPlan, sink: sink) }
         let rows = RowStream(path: path, options: options)
         var checker = RowChecker(validator: processor.planner.validator, duplicates: duplicates)
+        let processor = self.processor
+        return try await drive(sink: sink, next: rows.next) { input, earlier in
+            var row = input
+            let warnings = checker.check(&row)
+            if let immediate = immediateResult(row, warnings: warnings, earlier: &earlier) { return .result(immediate) }
+            let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
+            let checked = row
+            return .task { await processor.process(checked, customerId: checked.customerLabel, pendingIntent: pending) }
+        } notStarted: { row, why in
+            Self.notStarted(line: row.line, customer: row.customerLabel, why: why)
+        }
+    }
+
+    /// `apply --plan`: the plan's rows, each applied exactly as planned.
+    private func run(_ plan: SavedPlanFile, sink: any RowSink) async throws -> Outcome {
+        let rows = try plan.rows()
+        let processor = self.processor
+        return try await drive(sink: sink, next: rows.next) { row, earlier in
+            if let done = doneEarlier(line: row.line, customer: row.customerId, earlier: &earlier) {
+                return .result(done)
+            }
+            let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerId ? $0 : nil }
+            return .task { await processor.applyPlanned(row, pendingIntent: pending) }
+        } notStarted: { row, why in
+            Self.notStarted(line: row.line, customer: row.customerId, why: why)
+        }
+    }
+
+    /// What to do with one row: its result, known without a request, or the request to make.
+    private enum Work {
+        case result(RowResult)
+        case task(@Sendable () async -> RowProcessor.Processed)
+    }
+
+    /// The loop both kinds of run share: rows taken from `next` one at a time, at most
+    /// `concurrency` in flight, results handed to `sink` in file order.
+    private func drive<Row>(
+        sink: any RowSink, next: () throws -> Row?,
+        prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
+        notStarted: (Row, String) -> RowResult
+    ) async throws -> Outcome {
         var summary = RunSummary(command: command.rawValue)
         var earlier: [RowResult.Outcome: Int] = [:]
         var unfinished = 0
@@ -58,27 +103,22 @@ public struct BatchRunner {
                 }
                 try emit(done, processed.result)
             }
-            while let input = try rows.next() {
+            while let row = try next() {
                 let index = sequence
                 sequence += 1
                 if let why = stop.stopReason {
                     unfinished += 1
-                    try emit(index, Self.notStarted(input, why: why))
+                    try emit(index, notStarted(row, why))
                     continue
                 }
-                var row = input
-                let warnings = checker.check(&row)
-                if let immediate = immediateResult(row, warnings: warnings, earlier: &earlier) {
-                    try emit(index, immediate)
-                    continue
+                switch prepare(row, &earlier) {
+                case .result(let result):
+                    try emit(index, result)
+                case .task(let work):
+                    while running >= concurrency { try await settleOne() }
+                    group.addTask { (index, await work()) }
+                    running += 1
                 }
-                while running >= concurrency { try await settleOne() }
-                let processor = self.processor
-                let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
-                group.addTask {
-                    (index, await processor.process(row, customerId: row.customerLabel, pendingIntent: pending))
-                }
-                running += 1
             }
             while running > 0 { try await settleOne() }
         }
@@ -102,23 +142,30 @@ public struct BatchRunner {
             result.outcome = .skipped
             return result
         }
-        if let done = replay?.outcomes[row.line], done.customer == row.customerLabel {
-            earlier[done.outcome, default: 0] += 1
-            result.outcome = .skipped
-            result.correlationId = done.correlationId
-            result.httpStatus = done.status
-            result.partnerCenterCode = done.code
-            result.warnings.append(
-                RowIssue(.doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run; nothing sent this time")
-            )
-            return result
+        if var done = doneEarlier(line: row.line, customer: row.customerLabel, earlier: &earlier) {
+            done.warnings = warnings + done.warnings
+            done.changes = result.changes
+            return done
         }
         return nil
     }
 
-    private static func notStarted(_ row: InputRow, why: String) -> RowResult {
+    /// The result of a row an earlier run with the journal finished: skipped, nothing sent.
+    private func doneEarlier(line: Int, customer: String, earlier: inout [RowResult.Outcome: Int]) -> RowResult? {
+        guard let done = replay?.outcomes[line], done.customer == customer else { return nil }
+        earlier[done.outcome, default: 0] += 1
+        var result = RowResult(line: line, customerId: customer, outcome: .skipped)
+        result.correlationId = done.correlationId
+        result.httpStatus = done.status
+        result.partnerCenterCode = done.code
+        result.warnings.append(
+            RowIssue(.doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run; nothing sent this time"))
+        return result
+    }
+
+    private static func notStarted(line: Int, customer: String, why: String) -> RowResult {
         RowResult(
-            line: row.line, customerId: row.customerLabel, outcome: .skipped,
+            line: line, customerId: customer, outcome: .skipped,
             errors: [RowIssue(.notFinished, field: nil, "not started: the run stopped (\(why)); run again to do it")])
     }
 }

@@ -25,6 +25,7 @@ public struct MigrationRun {
     /// Checks the input (the whole file, before any request) and returns what the run needs of it.
     /// - Throws: ``RunRefusal`` (`.input`) for a file that cannot be used, or malformed rows under `apply`.
     public func survey() throws -> InputSurvey {
+        if let plan = configuration.savedPlan { return InputSurvey(rowCount: plan.plannedRows) }
         let survey: InputSurvey
         do {
             survey = try InputSurvey(path: configuration.input, options: configuration.inputOptions)
@@ -103,11 +104,12 @@ public struct MigrationRun {
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: CountryRulesCache(service: service), journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, logger: logger)
-        let runner = BatchRunner(
+        var runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,
             concurrency: max(1, configuration.concurrency),
             stop: stop, progress: progress)
+        runner.savedPlan = configuration.savedPlan
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0 {

@@ -50,7 +50,10 @@ struct RowProcessor: Sendable {
             case .unchanged:
                 return await finish(&result, .unchanged, logger: logger)
             case .change:
-                guard let journal else { return Processed(result: with(result, .wouldChange), stop: nil) }
+                guard let journal else {
+                    result.snapshot = .init(etag: profile.etag, before: plan.before, after: plan.after)
+                    return Processed(result: with(result, .wouldChange), stop: nil)
+                }
                 var retries = 0
                 while true {
                     try await journal.append(
@@ -99,7 +102,7 @@ struct RowProcessor: Sendable {
     }
 
     /// The PUT, its failure as a value.
-    private func write(_ profile: BillingProfile, customerId: String, correlationId: String) async
+    func write(_ profile: BillingProfile, customerId: String, correlationId: String) async
         -> Result<BillingProfile, PartnerCenterError>
     {
         do {
@@ -121,7 +124,7 @@ struct RowProcessor: Sendable {
         return planner.plan(row.changes, current: profile.address, rules: rules)
     }
 
-    private func failed(_ result: inout RowResult, _ error: PartnerCenterError, logger: Logger) async -> Processed {
+    func failed(_ result: inout RowResult, _ error: PartnerCenterError, logger: Logger) async -> Processed {
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
         switch error.kind {
@@ -136,7 +139,7 @@ struct RowProcessor: Sendable {
     }
 
     /// Records the outcome (in the journal, for `apply`) and returns the row's result.
-    private func finish(_ result: inout RowResult, _ outcome: RowResult.Outcome, status: Int? = nil, logger: Logger)
+    func finish(_ result: inout RowResult, _ outcome: RowResult.Outcome, status: Int? = nil, logger: Logger)
         async -> Processed
     {
         result.outcome = outcome
@@ -156,7 +159,7 @@ struct RowProcessor: Sendable {
         }
     }
 
-    private func with(_ result: RowResult, _ outcome: RowResult.Outcome, note: String? = nil) -> RowResult {
+    func with(_ result: RowResult, _ outcome: RowResult.Outcome, note: String? = nil) -> RowResult {
         var result = result
         result.outcome = outcome
         if let note { result.errors.append(RowIssue(.notFinished, field: nil, note)) }

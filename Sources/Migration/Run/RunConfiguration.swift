@@ -15,6 +15,9 @@ public struct RunConfiguration: Sendable {
     public var allowCountryChange = false
     /// Re-reads and re-writes after a conflict that another writer did not cause. Default 3.
     public var maxConflictRetries = 3
+    /// `apply --plan`: the reviewed plan whose rows are applied instead of the input's; `input` is
+    /// then the plan's path (the journal records its SHA-256).
+    public var savedPlan: SavedPlanFile?
     /// Recorded in the journal header. Default `unknown`.
     public var toolVersion = "unknown"
 

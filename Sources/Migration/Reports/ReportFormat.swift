@@ -1,0 +1,30 @@
+/// The report formats `--report` knows, chosen by the file's extension.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case json, csv, markdown, html
+
+    /// The format for `path`'s extension (`.json`, `.csv`, `.md` or `.markdown`, `.html` or `.htm`,
+    /// any case); `nil` for any other.
+    public init?(path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "json": self = .json
+        case "csv": self = .csv
+        case "md", "markdown": self = .markdown
+        case "html", "htm": self = .html
+        default: return nil
+        }
+    }
+
+    /// The extensions, for messages.
+    public static let extensions = ".json, .csv, .md, .html"
+
+    /// A writer of this format at `path`.
+    public func writer(path: String, command: String, input: String) throws(FileError) -> any RowSink {
+        switch self {
+        case .json: try JSONReportWriter(path: path, command: command, input: input)
+        case .csv: try CSVReportWriter(path: path)
+        case .markdown: MarkdownReportWriter(path: path, command: command, input: input)
+        case .html: HTMLReportWriter(path: path, command: command, input: input)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import AddressRules
+import Foundation
+import Logging
+import PartnerCenter
+
+extension RowProcessor {
+    /// Applies one row of a reviewed plan exactly: only to the profile the plan read (same ETag),
+    /// with the plan's after-values. A profile that changed in any way since the plan is a
+    /// `conflict` naming what changed, and is not written; a write in doubt is read back.
+    func applyPlanned(_ row: SavedPlan.Row, pendingIntent: JournalEntry.Intent?) async -> Processed {
+        let correlationId = UUID().uuidString.lowercased()
+        var logger = self.logger
+        logger[metadataKey: "line"] = "\(row.line)"
+        logger[metadataKey: "customer"] = "\(row.customerId)"
+        logger[metadataKey: "correlationId"] = "\(correlationId)"
+        var result = RowResult(line: row.line, customerId: row.customerId, outcome: .failed)
+        result.correlationId = correlationId
+        let fields = row.fields
+        result.changes = fields.map {
+            RowResult.Change(field: $0.rawValue, before: row.before[$0], after: row.after[$0])
+        }
+        do {
+            let profile = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
+            if let intent = pendingIntent, Self.holds(profile.address, intent.after, fields: Self.changed(intent)) {
+                result.warnings.append(
+                    RowIssue(
+                        .resolvedByReadBack, field: nil,
+                        "the previous run's write had landed; recorded as applied without writing again"))
+                return await finish(&result, .applied, status: 200, logger: logger)
+            }
+            guard profile.etag == row.etag, profile.address == row.before else {
+                result.errors = [Self.stale(row, now: profile)]
+                return await finish(&result, .conflict, logger: logger)
+            }
+            guard let journal else { return Processed(result: with(result, .wouldChange), stop: nil) }
+            var changes = FieldMap<FieldChange>()
+            for field in fields { changes[field] = row.after[field].map(FieldChange.set) ?? .clear }
+            try await journal.append(
+                .intent(
+                    .init(
+                        line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
+                        before: row.before, after: row.after)))
+            switch await write(profile.applying(changes), customerId: row.customerId, correlationId: correlationId) {
+            case .success:
+                return await finish(&result, .applied, status: 200, logger: logger)
+            case .failure(let error) where !(error.isConflict || error.kind == .transport(ambiguous: true)):
+                throw error
+            case .failure(let error):
+                logger.info("write not confirmed; reading back", metadata: ["status": "\(error.status ?? 0)"])
+                let fresh = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
+                if Self.holds(fresh.address, row.after, fields: fields) {
+                    return await finish(&result, .applied, status: 200, logger: logger)
+                }
+                result.errors = [Self.stale(row, now: fresh)]
+                result.httpStatus = error.status
+                result.partnerCenterCode = error.code
+                return await finish(&result, .conflict, logger: logger)
+            }
+        } catch let error as PartnerCenterError {
+            return await failed(&result, error, logger: logger)
+        } catch {
+            return Processed(result: with(result, .skipped, note: "\(error)"), stop: "\(error)")
+        }
+    }
+
+    /// The conflict of a planned row whose profile is no longer the one the plan read.
+    static func stale(_ row: SavedPlan.Row, now profile: BillingProfile) -> RowIssue {
+        let changed = AddressField.allCases.filter { profile.address[$0] != row.before[$0] }
+        guard !changed.isEmpty else {
+            return RowIssue(
+                .conflict, field: nil,
+                "the profile changed since the plan was made (its ETag is no longer \(row.etag ?? "none")), in "
+                    + "fields outside the address; nothing was written. Make a new plan and review it.")
+        }
+        let values = changed.map { field in
+            "\(field.rawValue) '\(row.before[field] ?? "")' -> '\(profile.address[field] ?? "")'"
+        }
+        return RowIssue(
+            .conflict, field: changed.first?.rawValue,
+            "the profile changed since the plan was made (\(values.joined(separator: ", "))); nothing was written. "
+                + "Make a new plan and review it.")
+    }
+}

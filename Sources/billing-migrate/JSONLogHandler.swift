@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import JSONDocument
+import Logging
+
+/// How logs and stderr messages look: `text` for people, `json` for log collectors.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--log-format json`: one JSON object per line on stderr: `ts`, `level`, `message`, then the
+/// metadata under the journal's own keys (`line`, `customer`, `correlationId`, `status`,
+/// `outcome`, `code`), numbers as numbers.
+struct JSONLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let line = Self.line(level: event.level, message: "\(event.message)", metadata: fields)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Keys whose values are written as JSON numbers when they are numbers.
+    private static let numericKeys: Set<String> = ["line", "status", "done", "total", "failures", "rows"]
+
+    /// One log object as a line of JSON, without the line feed.
+    static func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+        var object = JSONObject()
+        object["ts"] = .string(Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        object["level"] = .string(level.rawValue)
+        object["message"] = .string(message)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where object[key] == nil {
+            let text = "\(value)"
+            object[key] = numericKeys.contains(key) && Double(text) != nil ? .number(text) : .string(text)
+        }
+        return JSONValue.object(object).text
+    }
+}
