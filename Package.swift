@@ -96,7 +96,8 @@ let package = Package(
             name: "PartnerCenterSimulatorTests",
             dependencies: ["PartnerCenterSimulator", "PartnerCenter", "JSONDocument"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["billing-migrate", "PartnerCenterSimulator", "JSONDocument"]),
+            name: "EndToEndTests",
+            dependencies: ["billing-migrate", "PartnerCenterSimulator", "JSONDocument", "CSVReading"]),
     ]
 )
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Runs the built `billing-migrate` binary the way a user does, and collects what it printed.
@@ -73,15 +74,31 @@ struct ToolRunner {
 
         /// Waits for the end and collects the output, blocking the calling thread.
         func wait() -> Output {
+            let stderrData = LockedData()
+            let stderrDone = DispatchSemaphore(value: 0)
+            Thread {
+                stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
+                stderrDone.signal()
+            }.start()
             let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-            let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+            stderrDone.wait()
             process.waitUntilExit()
             let status =
                 process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
             return Output(
                 status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
-                stderr: String(decoding: stderrData, as: UTF8.self))
+                stderr: String(decoding: stderrData.get(), as: UTF8.self))
         }
+    }
+
+    /// Bytes handed from the thread that drains stderr (both pipes are read at once, so that a
+    /// chatty stderr cannot fill its pipe and stall the process).
+    final class LockedData: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+
+        func set(_ value: Data) { lock.withLock { data = value } }
+        func get() -> Data { lock.withLock { data } }
     }
 }
 
