@@ -1,4 +1,5 @@
 import Foundation
+import PartnerCenterSimulator
 import Testing
 
 #if canImport(Glibc)
@@ -60,6 +61,76 @@ struct SchedulerTests {
             let script = try ToolRunner.run(["--generate-completion-script", shell])
             #expect(script.status == 0)
             #expect(script.stdout.contains("undo-file") && script.stdout.contains("save-plan"), "\(shell)")
+        }
+    }
+
+    @Test("the crontab line and the systemd service in samples/cron run as written, with a journal per day")
+    func scheduleSamples() async throws {
+        let crontab = try String(contentsOfFile: ToolRunner.sample("cron/crontab"), encoding: .utf8)
+        let cronLine = try #require(crontab.split(separator: "\n").first { $0.first?.isNumber == true })
+        let cronCommand = cronLine.split(separator: " ", maxSplits: 5).last.map(String.init) ?? ""
+        let service = try String(contentsOfFile: ToolRunner.sample("cron/billing-migrate.service"), encoding: .utf8)
+        let execStart = try #require(service.split(separator: "\n").first { $0.hasPrefix("ExecStart=/bin/sh -c '") })
+        let serviceCommand =
+            "cd /srv/billing-migrate && " + execStart.dropFirst("ExecStart=/bin/sh -c '".count).dropLast()
+        #expect(service.contains("WorkingDirectory=/srv/billing-migrate"))
+        let timer = try String(contentsOfFile: ToolRunner.sample("cron/billing-migrate.timer"), encoding: .utf8)
+        #expect(timer.contains("OnCalendar=") && timer.contains("Persistent=true"))
+
+        for (name, command, percent) in [("crontab", cronCommand, "\\%"), ("service", serviceCommand, "%%")] {
+            let fixture = try await SimulatorFixture.start(rows: 4)
+            defer { Task { await fixture.stop() } }
+            let home = fixture.folder.appendingPathComponent("srv").path
+            for folder in ["journals", "reports", "logs"] {
+                try FileManager.default.createDirectory(
+                    atPath: "\(home)/\(folder)", withIntermediateDirectories: true)
+            }
+            try FileManager.default.copyItem(atPath: fixture.input, toPath: "\(home)/corrections.csv")
+            let envFile = fixture.folder.appendingPathComponent("partner-center.env").path
+            FileManager.default.createFile(
+                atPath: envFile, contents: Data("PARTNER_CENTER_ACCESS_TOKEN=sandbox-token\n".utf8),
+                attributes: [.posixPermissions: 0o600])
+            let script = command.replacingOccurrences(of: percent, with: "%")
+                .replacingOccurrences(of: "/srv/billing-migrate", with: home)
+                .replacingOccurrences(
+                    of: "/usr/local/bin/billing-migrate",
+                    with: ToolRunner.productsDirectory.appendingPathComponent("billing-migrate").path
+                )
+                .replacingOccurrences(of: "/etc/billing-migrate/partner-center.env", with: envFile)
+                .replacingOccurrences(
+                    of: "apply corrections.csv", with: "apply corrections.csv --endpoint \(fixture.simulator.baseURL)")
+            let status = await Self.shell(script)
+            #expect(status == 0, "\(name): \(script)")
+            let journals = try FileManager.default.contentsOfDirectory(atPath: "\(home)/journals")
+            #expect(journals.count == 1 && journals[0].hasSuffix(".journal"), "\(name): \(journals)")
+            let journal = "\(home)/journals/\(journals.first ?? "")"
+            let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let reports = try FileManager.default.contentsOfDirectory(atPath: "\(home)/reports")
+            #expect(reports.contains { $0.hasSuffix(".html") }, "\(name): \(reports)")
+            #expect(await fixture.everyRowAppliedExactly().isEmpty, "\(name)")
+        }
+    }
+
+    /// Runs `script` with `/bin/sh`, without PARTNER_CENTER_* variables (credentials come from the
+    /// env file), waiting on a thread of its own so the in-process simulator keeps answering.
+    static func shell(_ script: String) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", script]
+                process.environment = ProcessInfo.processInfo.environment.filter {
+                    !$0.key.hasPrefix("PARTNER_CENTER_")
+                }
+                do {
+                    try process.run()
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                } catch {
+                    continuation.resume(returning: -1)
+                }
+            }.start()
         }
     }
 
