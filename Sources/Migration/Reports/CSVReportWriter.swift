@@ -2,7 +2,7 @@
 /// Excel reads it as UTF-8), CRLF, every cell neutralized against formula injection. Columns:
 /// line, customerId, outcome, errorCodes, errors, warnings, changedFields, before, after,
 /// httpStatus, partnerCenterCode, correlationId; `before` and `after` hold one `field: value` line
-/// per changed field. Written 0600 as rows arrive; appears only once complete.
+/// per changed field (`before` is empty for `validate`, which reads no profile). Written 0600 as rows arrive; appears only once complete.
 public final class CSVReportWriter: RowSink {
     static let columns = [
         "line", "customerId", "outcome", "errorCodes", "errors", "warnings", "changedFields", "before", "after",
@@ -10,10 +10,13 @@ public final class CSVReportWriter: RowSink {
     ]
 
     private let path: String
+    /// `validate` knows no before-values: its `before` cells stay empty.
+    private let knowsBefore: Bool
     private var file: PrivateFile
 
-    public init(path: String) throws(FileError) {
+    public init(path: String, command: String) throws(FileError) {
         self.path = path
+        knowsBefore = command != "validate"
         file = try PrivateFile(path: path)
         try writeHeader()
     }
@@ -25,7 +28,7 @@ public final class CSVReportWriter: RowSink {
 
     public func write(_ row: RowResult) throws(FileError) {
         let codes: [String] = (row.errors + row.warnings).map(\.code.rawValue)
-        let before: [String] = row.changes.map { "\($0.field): \($0.before ?? "(none)")" }
+        let before: [String] = knowsBefore ? row.changes.map { "\($0.field): \($0.before ?? "(none)")" } : []
         let after: [String] = row.changes.map { "\($0.field): \($0.after ?? "(none)")" }
         let status: String = row.httpStatus.map { String($0) } ?? ""
         let cells: [String] = [

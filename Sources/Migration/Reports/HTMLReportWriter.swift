@@ -32,8 +32,10 @@ public final class HTMLReportWriter: RowSink {
             html += "<ul>"
             for change in row.changes {
                 html += "<li><span class=\"field\">\(Self.escape(change.field))</span> "
-                html += change.before.map { "<del>\(Self.escape($0))</del>" } ?? "<i>none</i>"
-                html += " &rarr; "
+                if command != "validate" {
+                    html += change.before.map { "<del>\(Self.escape($0))</del>" } ?? "<i>none</i>"
+                    html += " &rarr; "
+                }
                 html += change.after.map { "<ins>\(Self.escape($0))</ins>" } ?? "<i>cleared</i>"
                 html += "</li>"
             }
@@ -103,7 +105,7 @@ public final class HTMLReportWriter: RowSink {
             <nav class="filters" aria-label="Show rows" hidden></nav>
             <p class="shown" aria-live="polite"></p>
             <table class="rows">
-            <thead><tr><th>Line</th><th>Customer</th><th>Outcome</th><th>Changes (before &rarr; after)</th>\
+            <thead><tr><th>Line</th><th>Customer</th><th>Outcome</th><th>\(command == "validate" ? "Fields" : "Changes (before &rarr; after)")</th>\
             <th>Problems</th></tr></thead>
             <tbody>
 

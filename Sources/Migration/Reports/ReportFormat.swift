@@ -22,7 +22,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     public func writer(path: String, command: String, input: String) throws(FileError) -> any RowSink {
         switch self {
         case .json: try JSONReportWriter(path: path, command: command, input: input)
-        case .csv: try CSVReportWriter(path: path)
+        case .csv: try CSVReportWriter(path: path, command: command)
         case .markdown: MarkdownReportWriter(path: path, command: command, input: input)
         case .html: HTMLReportWriter(path: path, command: command, input: input)
         }
