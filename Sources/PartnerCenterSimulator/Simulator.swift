@@ -38,6 +38,9 @@ public struct Simulator: Sendable {
     /// Every customer's ID, sorted.
     public func customerIds() async -> [String] { await state.customerIds }
 
+    /// Every customer as stored now, to start a later simulator from.
+    public func snapshot() async -> SimulatorSnapshot { await state.snapshot }
+
     /// The customer's profile as stored now.
     public func profile(_ customerId: String) async -> JSONObject? { await state.profile(customerId)?.document }
 

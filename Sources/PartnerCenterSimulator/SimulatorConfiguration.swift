@@ -33,6 +33,9 @@ public struct SimulatorConfiguration: Sendable {
     public var generatedCustomers = 100
     /// Customers to serve instead of generated ones.
     public var seedCustomers: [SeedCustomer]?
+    /// A saved state to start from instead: its customers with their ETags as saved, and ETags
+    /// continuing after its counter. Takes precedence over `seedCustomers`.
+    public var snapshot: SimulatorSnapshot?
     public var faults = Faults()
     /// Requests per minute allowed for the whole partner (token bucket), answered 429 with
     /// `Retry-After` beyond it; `nil` for no quota. Default `nil`.

@@ -24,6 +24,13 @@ actor SimulatorState {
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
         quotaTokens = Self.quotaCapacity(configuration)
+        if let snapshot = configuration.snapshot {
+            for customer in snapshot.customers {
+                profiles[customer.customerId] = StoredProfile(document: customer.profile, version: 0)
+            }
+            etagCounter = snapshot.etagCounter
+            return
+        }
         let customers =
             configuration.seedCustomers
             ?? CustomerGenerator.customers(count: configuration.generatedCustomers, seed: configuration.seed)
@@ -46,6 +53,15 @@ actor SimulatorState {
 
     /// Every customer's ID, sorted.
     var customerIds: [String] { profiles.keys.sorted() }
+
+    /// Every customer's profile as it stands, and the ETag counter.
+    var snapshot: SimulatorSnapshot {
+        SimulatorSnapshot(
+            customers: profiles.sorted { $0.key < $1.key }.map {
+                SeedCustomer(customerId: $0.key, profile: $0.value.document)
+            },
+            etagCounter: etagCounter)
+    }
 
     /// Stores `document` as the customer's new profile, with a fresh ETag; returns it.
     func store(_ document: JSONObject, customerId: String) -> JSONObject {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Migration
 import PartnerCenter
 import PartnerCenterSimulator
 
@@ -28,6 +29,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The simulator's customers for --sandbox.", valueName: "file"))
     var sandboxSeed = "samples/sandbox-customers.json"
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep the --sandbox simulator's customers in this file between commands: read when it exists "
+                + "(otherwise seeded from --sandbox-seed), written back (0600) when the command ends.",
+            valueName: "file"))
+    var sandboxState: String?
+
     @Option(help: "Rows in flight at once.") var concurrency = 8
 
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
@@ -50,11 +58,22 @@ struct ConnectionOptions: ParsableArguments {
         do {
             if sandbox {
                 var configuration = SimulatorConfiguration()
-                guard let seed = FileManager.default.contents(atPath: sandboxSeed) else {
-                    throw ConfigurationError(
-                        "--sandbox needs \(sandboxSeed) (run from the repository root, or pass --sandbox-seed FILE).")
+                if let sandboxState, let saved = FileManager.default.contents(atPath: sandboxState) {
+                    do {
+                        configuration.snapshot = try SimulatorSnapshot.load(json: Array(saved))
+                    } catch {
+                        throw ConfigurationError(
+                            "--sandbox-state \(sandboxState) is not a saved sandbox (\(error)); remove it to start afresh."
+                        )
+                    }
+                } else {
+                    guard let seed = FileManager.default.contents(atPath: sandboxSeed) else {
+                        throw ConfigurationError(
+                            "--sandbox needs \(sandboxSeed) (run from the repository root, or pass --sandbox-seed FILE)."
+                        )
+                    }
+                    configuration.seedCustomers = try SeedCustomer.load(json: Array(seed))
                 }
-                configuration.seedCustomers = try SeedCustomer.load(json: Array(seed))
                 var quiet = logger
                 quiet.logLevel = .critical
                 let running = try await RunningSimulator.start(configuration, logger: quiet)
@@ -75,7 +94,9 @@ struct ConnectionOptions: ParsableArguments {
         let client = PartnerCenterClient(
             configuration: configuration, transport: transport, tokens: tokens,
             limiter: AdaptiveRateLimiter(configuration: .init(hardLimitPerMinute: rateLimit)), logger: logger)
-        return Connection(client: client, transport: transport, simulator: simulator, endpoint: endpoint)
+        return Connection(
+            client: client, transport: transport, simulator: simulator, endpoint: endpoint,
+            sandboxState: sandbox ? sandboxState : nil)
     }
 
     private func tokenProvider(transport: any HTTPTransport) throws -> any TokenProvider {
@@ -104,9 +125,21 @@ struct Connection {
     let transport: AsyncHTTPClientTransport
     let simulator: RunningSimulator?
     let endpoint: String
+    /// `--sandbox-state`: where the simulator's customers are saved when the command ends.
+    let sandboxState: String?
 
     func close() async {
         try? await transport.shutdown()
-        await simulator?.stop()
+        guard let simulator else { return }
+        if let sandboxState {
+            do {
+                let file = try PrivateFile(path: sandboxState)
+                try file.write(bytes: await simulator.simulator.snapshot().json)
+                try file.commit()
+            } catch {
+                Console.error("warning: the sandbox state could not be saved: \(error)")
+            }
+        }
+        await simulator.stop()
     }
 }

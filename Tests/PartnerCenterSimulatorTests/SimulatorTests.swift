@@ -76,6 +76,39 @@ struct SimulatorProfileTests {
         #expect(await harness.simulator.stats().droppedFieldPuts == 0)
     }
 
+    @Test("a saved state starts a simulator where the last one stopped: same profiles and ETags, fresh ETags after")
+    func snapshotRoundTrip() async throws {
+        let first = try await Harness.start()
+        let id = try #require(await first.simulator.customerIds().first)
+        let read = try first.json(try await first.send("GET", first.profilePath(id)))
+        let etag = try #require(read["attributes"]?.objectValue?["etag"]?.stringValue)
+        let written = try await first.send(
+            "PUT", first.profilePath(id), headers: [("If-Match", "\"\(etag)\"")], body: JSONValue.object(read).text)
+        #expect(written.status == 200)
+        let saved = await first.simulator.simulator.snapshot()
+        let seen = Set(saved.customers.compactMap { $0.profile["attributes"]?.objectValue?["etag"]?.stringValue })
+        await first.stop()
+
+        let reloaded = try SimulatorSnapshot.load(json: saved.json)
+        #expect(reloaded == saved)
+        let second = try await Harness.start { $0.snapshot = reloaded }
+        defer { Task { await second.stop() } }
+        for customer in saved.customers {
+            #expect(await second.simulator.simulator.profile(customer.customerId) == customer.profile)
+        }
+        let again = try second.json(try await second.send("GET", second.profilePath(id)))
+        let current = try #require(again["attributes"]?.objectValue?["etag"]?.stringValue)
+        let stale = try await second.send(
+            "PUT", second.profilePath(id), headers: [("If-Match", "\"\(etag)\"")], body: JSONValue.object(again).text)
+        #expect(stale.status == 412, "the ETag from before the last write stays stale")
+        let rewritten = try second.json(
+            try await second.send(
+                "PUT", second.profilePath(id), headers: [("If-Match", "\"\(current)\"")],
+                body: JSONValue.object(again).text))
+        let fresh = try #require(rewritten["attributes"]?.objectValue?["etag"]?.stringValue)
+        #expect(!seen.contains(fresh) && fresh != etag, "a write after reloading gets an ETag never seen before")
+    }
+
     @Test("an unknown customer is 404 / 60003 in PartnerFD's shape")
     func unknownCustomer() async throws {
         let harness = try await Harness.start()

@@ -2,7 +2,8 @@
 /// Excel reads it as UTF-8), CRLF, every cell neutralized against formula injection. Columns:
 /// line, customerId, outcome, errorCodes, errors, warnings, changedFields, before, after,
 /// httpStatus, partnerCenterCode, correlationId; `before` and `after` hold one `field: value` line
-/// per changed field (`before` is empty for `validate`, which reads no profile). Written 0600 as rows arrive; appears only once complete.
+/// per changed field (`before` is empty for `validate`, which reads no profile). Written 0600 as
+/// rows arrive; appears only once complete.
 public final class CSVReportWriter: RowSink {
     static let columns = [
         "line", "customerId", "outcome", "errorCodes", "errors", "warnings", "changedFields", "before", "after",
