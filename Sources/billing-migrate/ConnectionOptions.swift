@@ -20,20 +20,20 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Read PARTNER_CENTER_* credentials from this KEY=VALUE file (must not be readable by others).",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var envFile: String?
 
     @Flag(help: "Run against an embedded Partner Center simulator seeded from samples/ (no credentials needed).")
     var sandbox = false
 
-    @Option(help: ArgumentHelp("The simulator's customers for --sandbox.", valueName: "file"))
+    @Option(help: ArgumentHelp("The simulator's customers for --sandbox.", valueName: "file"), completion: .file())
     var sandboxSeed = "samples/sandbox-customers.json"
 
     @Option(
         help: ArgumentHelp(
             "Keep the --sandbox simulator's customers in this file between commands: read when it exists "
                 + "(otherwise seeded from --sandbox-seed), written back (0600) when the command ends.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var sandboxState: String?
 
     @Option(help: "Rows in flight at once.") var concurrency = 8

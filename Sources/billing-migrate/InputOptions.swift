@@ -3,7 +3,7 @@ import Migration
 
 /// The corrections file and how to read it (`validate`).
 struct InputOptions: ParsableArguments {
-    @Argument(help: InputFormatOptions.inputHelp)
+    @Argument(help: InputFormatOptions.inputHelp, completion: .file())
     var input: String
 
     @OptionGroup var format: InputFormatOptions
@@ -51,13 +51,13 @@ struct ReportOptions: ParsableArguments {
         name: .customLong("report"),
         help: ArgumentHelp(
             "Write a report; the format comes from the extension: .json, .csv (for Excel), .md (for a change "
-                + "ticket), .html (one page to review). Repeatable.", valueName: "file"))
+                + "ticket), .html (one page to review). Repeatable.", valueName: "file"), completion: .file())
     var reports: [String] = []
 
     @Option(
         help: ArgumentHelp(
             "Write the rows that did not succeed (invalid, failed, conflict) here, with the input's header, to fix "
-                + "and run again.", valueName: "file"))
+                + "and run again.", valueName: "file"), completion: .file())
     var failedRows: String?
 
     /// The report writers and the failed-rows file the options ask for. `input` names the run's

@@ -6,6 +6,9 @@ import Logging
 /// How logs and stderr messages look: `text` for people, `json` for log collectors.
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+
+    static let help = ArgumentHelp(
+        "How logs and messages on stderr look: text, or json (one object per line, for log collectors).")
 }
 
 /// `--log-format json`: one JSON object per line on stderr: `ts`, `level`, `message`, then the

@@ -20,7 +20,7 @@ struct Plan: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: InputFormatOptions.inputHelp)
+    @Argument(help: InputFormatOptions.inputHelp, completion: .file())
     var input: String
 
     @OptionGroup var options: BatchOptions
@@ -28,7 +28,7 @@ struct Plan: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Save the plan here (0600): each changing row's ETag, before and after values, and the input's "
-                + "SHA-256, for `apply --plan`.", valueName: "file"))
+                + "SHA-256, for `apply --plan`.", valueName: "file"), completion: .file())
     var savePlan: String?
 
     @Flag(help: "Exit 4 when changes are pending and nothing is invalid or failed (0: everything already matches).")
@@ -63,21 +63,25 @@ struct Apply: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The corrections file (optional with --plan)."))
+    @Argument(help: ArgumentHelp("The corrections file (optional with --plan)."), completion: .file())
     var input: String?
 
     @OptionGroup var options: BatchOptions
 
-    @Option(help: ArgumentHelp("The journal file (created 0600); the same path resumes a run.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("The journal file (created 0600); the same path resumes a run.", valueName: "file"),
+        completion: .file())
     var journal: String
 
-    @Option(help: ArgumentHelp("Apply exactly this plan, saved by `plan --save-plan`.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Apply exactly this plan, saved by `plan --save-plan`.", valueName: "file"),
+        completion: .file())
     var plan: String?
 
     @Option(
         help: ArgumentHelp(
             "Write the values the run replaced here (0600), as a corrections file: applying it reverts the batch.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var undoFile: String?
 
     @Flag(help: "Resume even though the input file changed since the journal was started.")

@@ -6,7 +6,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
-    @Option(help: "How logs and messages on stderr look: text, or json (one object per line, for log collectors).")
+    @Option(help: LogFormat.help)
     var logFormat: LogFormat = .text
 
     /// A logger at `--log-level` in `--log-format`, to stderr.

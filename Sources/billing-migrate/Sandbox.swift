@@ -24,7 +24,8 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one and prints it.") var port = 8080
     @Option(help: "How many customers to generate (ignored with --seed-file).") var customers = 100
-    @Option(help: ArgumentHelp("Serve the customers in this JSON file instead.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Serve the customers in this JSON file instead.", valueName: "file"), completion: .file())
     var seedFile: String?
     @Option(help: "Seed for generated data, ETags and fault decisions.") var seed: UInt64 = 1
     @Option(help: "Mean added latency per request, in milliseconds.") var latencyMs = 0

@@ -12,7 +12,7 @@ struct Status: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The journal to read.", valueName: "file"))
+    @Option(help: ArgumentHelp("The journal to read.", valueName: "file"), completion: .file())
     var journal: String
 
     func run() throws {

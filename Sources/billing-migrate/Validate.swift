@@ -24,7 +24,11 @@ struct Validate: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the closing summary, not each problem.")
     var quiet = false
 
+    @Option(help: LogFormat.help)
+    var logFormat: LogFormat = .text
+
     func run() throws {
+        Console.use(logFormat)
         let options = try input.fileOptions()
         do {
             let writers = try report.sinks(command: "validate", input: input.input, csv: input.input, options: options)

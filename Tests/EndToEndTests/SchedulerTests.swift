@@ -35,6 +35,11 @@ struct SchedulerTests {
             }
             #expect(match != nil, "no log line carries the journal's \(entry)")
         }
+        let missing = try ToolRunner.run(["validate", "/nonexistent/corrections.csv", "--log-format", "json"])
+        #expect(missing.status == 2)
+        let error = try JSONSerialization.jsonObject(with: Data(missing.stderr.utf8)) as? [String: Any]
+        #expect(error?["level"] as? String == "error", "\(missing.stderr)")
+        #expect((error?["message"] as? String)?.contains("/nonexistent/corrections.csv") == true)
     }
 
     @Test("colours on a terminal, none with NO_COLOR, none into a pipe")
