@@ -8,26 +8,15 @@ extension RowProcessor {
     /// with the plan's after-values. A profile that changed in any way since the plan is a
     /// `conflict` naming what changed, and is not written; a write in doubt is read back.
     func applyPlanned(_ row: SavedPlan.Row, pendingIntent: JournalEntry.Intent?) async -> Processed {
-        let correlationId = UUID().uuidString.lowercased()
-        var logger = self.logger
-        logger[metadataKey: "line"] = "\(row.line)"
-        logger[metadataKey: "customer"] = "\(row.customerId)"
-        logger[metadataKey: "correlationId"] = "\(correlationId)"
-        var result = RowResult(line: row.line, customerId: row.customerId, outcome: .failed)
-        result.correlationId = correlationId
+        var (result, logger) = start(line: row.line, customerId: row.customerId)
+        let correlationId = result.correlationId ?? ""
         let fields = row.fields
         result.changes = fields.map {
             RowResult.Change(field: $0.rawValue, before: row.before[$0], after: row.after[$0])
         }
         do {
             let profile = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
-            if let intent = pendingIntent, Self.holds(profile.address, intent.after, fields: Self.changed(intent)) {
-                result.warnings.append(
-                    RowIssue(
-                        .resolvedByReadBack, field: nil,
-                        "the previous run's write had landed; recorded as applied without writing again"))
-                return await finish(&result, .applied, status: 200, logger: logger)
-            }
+            if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             guard profile.etag == row.etag, profile.address == row.before else {
                 result.errors = [Self.stale(row, now: profile)]
                 return await finish(&result, .conflict, logger: logger)
@@ -35,19 +24,13 @@ extension RowProcessor {
             guard let journal else { return Processed(result: with(result, .wouldChange), stop: nil) }
             var changes = FieldMap<FieldChange>()
             for field in fields { changes[field] = row.after[field].map(FieldChange.set) ?? .clear }
-            try await journal.append(
-                .intent(
-                    .init(
-                        line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
-                        before: row.before, after: row.after)))
-            switch await write(profile.applying(changes), customerId: row.customerId, correlationId: correlationId) {
-            case .success:
+            let intent = JournalEntry.Intent(
+                line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
+                before: row.before, after: row.after)
+            switch try await journaledWrite(profile.applying(changes), intent, journal, logger: logger) {
+            case .confirmed:
                 return await finish(&result, .applied, status: 200, logger: logger)
-            case .failure(let error) where !(error.isConflict || error.kind == .transport(ambiguous: true)):
-                throw error
-            case .failure(let error):
-                logger.info("write not confirmed; reading back", metadata: ["status": "\(error.status ?? 0)"])
-                let fresh = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
+            case .readBack(let fresh, let error):
                 if Self.holds(fresh.address, row.after, fields: fields) {
                     return await finish(&result, .applied, status: 200, logger: logger)
                 }

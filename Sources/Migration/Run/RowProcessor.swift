@@ -22,25 +22,11 @@ struct RowProcessor: Sendable {
     }
 
     func process(_ row: InputRow, customerId: String, pendingIntent: JournalEntry.Intent?) async -> Processed {
-        let correlationId = UUID().uuidString.lowercased()
-        var logger = self.logger
-        logger[metadataKey: "line"] = "\(row.line)"
-        logger[metadataKey: "customer"] = "\(customerId)"
-        logger[metadataKey: "correlationId"] = "\(correlationId)"
-        var result = RowResult(line: row.line, customerId: customerId, outcome: .failed)
-        result.correlationId = correlationId
+        var (result, logger) = start(line: row.line, customerId: customerId)
+        let correlationId = result.correlationId ?? ""
         do {
             var profile = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
-            if let intent = pendingIntent, Self.holds(profile.address, intent.after, fields: Self.changed(intent)) {
-                result.changes = Self.changed(intent).map {
-                    RowResult.Change(field: $0.rawValue, before: intent.before[$0], after: intent.after[$0])
-                }
-                result.warnings.append(
-                    RowIssue(
-                        .resolvedByReadBack, field: nil,
-                        "the previous run's write had landed; recorded as applied without writing again"))
-                return await finish(&result, .applied, status: 200, logger: logger)
-            }
+            if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             var plan = await plan(row, profile: profile, correlationId: correlationId)
             result.changes = plan.diff
             switch plan.verdict {
@@ -56,22 +42,13 @@ struct RowProcessor: Sendable {
                 }
                 var retries = 0
                 while true {
-                    try await journal.append(
-                        .intent(
-                            .init(
-                                line: row.line, customer: customerId, correlationId: correlationId, etag: profile.etag,
-                                before: plan.before, after: plan.after)))
-                    let written = await write(
-                        profile.applying(plan.changes), customerId: customerId, correlationId: correlationId)
-                    switch written {
-                    case .success:
+                    let intent = JournalEntry.Intent(
+                        line: row.line, customer: customerId, correlationId: correlationId, etag: profile.etag,
+                        before: plan.before, after: plan.after)
+                    switch try await journaledWrite(profile.applying(plan.changes), intent, journal, logger: logger) {
+                    case .confirmed:
                         return await finish(&result, .applied, status: 200, logger: logger)
-                    case .failure(let error) where !(error.isConflict || error.kind == .transport(ambiguous: true)):
-                        throw error
-                    case .failure(let error):
-                        logger.info("write not confirmed; reading back", metadata: ["status": "\(error.status ?? 0)"])
-                        let fresh = try await service.billingProfile(
-                            customerId: customerId, correlationId: correlationId)
+                    case .readBack(let fresh, let error):
                         if Self.holds(fresh.address, plan.after, fields: plan.fields) {
                             return await finish(&result, .applied, status: 200, logger: logger)
                         }
@@ -101,17 +78,60 @@ struct RowProcessor: Sendable {
         }
     }
 
-    /// The PUT, its failure as a value.
-    func write(_ profile: BillingProfile, customerId: String, correlationId: String) async
-        -> Result<BillingProfile, PartnerCenterError>
+    /// A row's result before anything is known, and its logger with the journal's keys.
+    func start(line: Int, customerId: String) -> (RowResult, Logger) {
+        let correlationId = UUID().uuidString.lowercased()
+        var logger = self.logger
+        logger[metadataKey: "line"] = "\(line)"
+        logger[metadataKey: "customer"] = "\(customerId)"
+        logger[metadataKey: "correlationId"] = "\(correlationId)"
+        var result = RowResult(line: line, customerId: customerId, outcome: .failed)
+        result.correlationId = correlationId
+        return (result, logger)
+    }
+
+    /// The row's result when an earlier run's write in doubt (`intent`) turns out to have landed
+    /// in `profile`: applied, without writing again. `nil` when it had not.
+    func landed(_ intent: JournalEntry.Intent?, in profile: BillingProfile, _ result: inout RowResult, logger: Logger)
+        async -> Processed?
     {
-        do {
-            return .success(
-                try await service.updateBillingProfile(
-                    customerId: customerId, profile: profile, correlationId: correlationId))
-        } catch {
-            return .failure(error)
+        guard let intent, Self.holds(profile.address, intent.after, fields: Self.changed(intent)) else { return nil }
+        result.changes = Self.changed(intent).map {
+            RowResult.Change(field: $0.rawValue, before: intent.before[$0], after: intent.after[$0])
         }
+        result.warnings.append(
+            RowIssue(
+                .resolvedByReadBack, field: nil,
+                "the previous run's write had landed; recorded as applied without writing again"))
+        return await finish(&result, .applied, status: 200, logger: logger)
+    }
+
+    /// How a journaled write ended, unless it failed outright (thrown).
+    enum Written {
+        /// Partner Center confirmed it.
+        case confirmed
+        /// A conflict, or no answer: the profile as read back afterwards, and why.
+        case readBack(BillingProfile, PartnerCenterError)
+    }
+
+    /// Makes the row's `intent` durable, then PUTs `profile`. A conflict or a write in doubt is
+    /// answered by reading the profile back; any other failure is thrown.
+    func journaledWrite(_ profile: BillingProfile, _ intent: JournalEntry.Intent, _ journal: Journal, logger: Logger)
+        async throws -> Written
+    {
+        try await journal.append(.intent(intent))
+        let failure: PartnerCenterError
+        do {
+            _ = try await service.updateBillingProfile(
+                customerId: intent.customer, profile: profile, correlationId: intent.correlationId)
+            return .confirmed
+        } catch {
+            failure = error
+        }
+        guard failure.isConflict || failure.kind == .transport(ambiguous: true) else { throw failure }
+        logger.info("write not confirmed; reading back", metadata: ["status": "\(failure.status ?? 0)"])
+        let fresh = try await service.billingProfile(customerId: intent.customer, correlationId: intent.correlationId)
+        return .readBack(fresh, failure)
     }
 
     /// The row planned against `profile`, with Partner Center's rules for its country.
