@@ -56,7 +56,7 @@ extension RowProcessor {
                     + "fields outside the address; nothing was written. Make a new plan and review it.")
         }
         let values = changed.map { field in
-            "\(field.rawValue) '\(row.before[field] ?? "")' -> '\(profile.address[field] ?? "")'"
+            "\(field.rawValue) was '\(row.before[field] ?? "")' in the plan and is now '\(profile.address[field] ?? "")'"
         }
         return RowIssue(
             .conflict, field: changed.first?.rawValue,
