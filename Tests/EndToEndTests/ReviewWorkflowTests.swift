@@ -46,8 +46,9 @@ struct ReviewWorkflowTests {
         #expect(markdown.contains("| would-change | 6 |"))
         #expect(markdown.contains("| invalid | 1 |"))
         #expect(markdown.contains("| **total** | **7** |"))
+        #expect(markdown.contains("## Changes (6 rows)"))
         #expect(markdown.contains("| city | ") && markdown.contains("| \(fixture.targets[firstId]!) |"))
-        #expect(markdown.contains("## Needs attention (1 rows)") && markdown.contains("customer-id-format"))
+        #expect(markdown.contains("## Needs attention (1 row)") && markdown.contains("customer-id-format"))
 
         let html = try String(contentsOfFile: path("plan.html"), encoding: .utf8)
         #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none'"))

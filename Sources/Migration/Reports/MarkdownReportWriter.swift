@@ -61,11 +61,11 @@ public final class MarkdownReportWriter: RowSink {
         try file.write(head)
         let changeTitle = command == "apply" ? "Changes applied" : "Changes"
         try section(
-            "\(changeTitle) (\(changeRows) rows)",
+            "\(changeTitle) (\(Self.rows(changeRows)))",
             header: "| line | customer | outcome | field | before | after |\n|--:|:--|:--|:--|:--|:--|\n", changes,
             into: file)
         try section(
-            "Needs attention (\(attentionRows) rows)",
+            "Needs attention (\(Self.rows(attentionRows)))",
             header: "| line | customer | outcome | field | code | what to do |\n|--:|:--|:--|:--|:--|:--|\n",
             attention, into: file)
         try file.commit()
@@ -80,6 +80,8 @@ public final class MarkdownReportWriter: RowSink {
         try file.write(header)
         try spool.drain { try file.write(bytes: $0) }
     }
+
+    private static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
 
     /// A table cell: Markdown's and HTML's special characters escaped, line breaks as `<br>`, and
     /// an absent value as *(none)*.
