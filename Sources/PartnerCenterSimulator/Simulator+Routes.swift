@@ -70,11 +70,15 @@ extension Simulator {
             // The endpoint checks the postal address only; a phone number is not part of it.
             address[.phoneNumber] = "+0 000"
             let issues = validator.check(address, mode: .complete).issues
+            // A street line without a house number is "StreetPartial", as Partner Center says of an
+            // incomplete street; it offers no suggestion here.
+            let partial = issues.isEmpty && !(address[.addressLine1] ?? "").contains(where: \.isNumber)
             var answer = JSONObject()
             answer["originalAddress"] = .object(object)
-            answer["suggestedAddresses"] = .array(issues.isEmpty ? [.object(object)] : [])
-            answer["status"] = .string(issues.isEmpty ? "Verified" : "None")
+            answer["suggestedAddresses"] = .array(issues.isEmpty && !partial ? [.object(object)] : [])
+            answer["status"] = .string(partial ? "StreetPartial" : issues.isEmpty ? "Verified" : "None")
             if let first = issues.first { answer["validationMessage"] = .string(first.message) }
+            if partial { answer["validationMessage"] = .string("Address field invalid for property: 'AddressLine1'") }
             return PartnerFD.json(.object(answer))
         }
 

@@ -50,6 +50,7 @@ struct BatchCommand {
         configuration.journalPath = journal
         configuration.force = force
         configuration.allowCountryChange = options.allowCountryChange
+        configuration.verifyAddress = options.verifyAddress
         configuration.toolVersion = BillingMigrate.version
         var csv = input
         if let savedPlan {

@@ -120,4 +120,13 @@ struct BatchOptions: ParsableArguments {
 
     @Flag(help: "Let rows change a customer's country (refused by default).")
     var allowCountryChange = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Ask Partner Center's address validation about each address that would change: off; report (a "
+                + "warning when not verified); strict (not verified: invalid, not written).",
+            valueName: "off|report|strict"))
+    var verifyAddress: AddressVerification = .off
 }
+
+extension AddressVerification: ExpressibleByArgument {}

@@ -153,6 +153,38 @@ struct ReviewWorkflowTests {
         }
     }
 
+    @Test("--verify-address: off asks nothing, report warns and writes, strict refuses the unverified address")
+    func verifyAddress() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 2)
+        defer { Task { await fixture.stop() } }
+        let ids = fixture.targets.keys.sorted()
+        let input = fixture.folder.appendingPathComponent("streets.csv").path
+        try "customerId,addressLine1\n\(ids[0]),Main Street\n\(ids[1]),5 Main Street\n"
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        let route = "POST /v1/validations/address"
+        let off = try await fixture.run(["plan", input])
+        #expect(off.status == 0 && off.summaryCount("would-change") == 2)
+        #expect(await fixture.simulator.stats().count(route) == 0)
+
+        let report = fixture.folder.appendingPathComponent("report.json").path
+        let reported = try await fixture.run(["plan", input, "--verify-address", "report", "--report", report])
+        #expect(reported.status == 0 && reported.summaryCount("would-change") == 2, "\(reported.stdout)")
+        #expect(await fixture.simulator.stats().count(route) == 2)
+        let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
+        let warnings = rows.map { ($0["warnings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? [] }
+        #expect(warnings == [["address-not-verified"], []])
+
+        let strict = try await fixture.run(
+            ["apply", input, "--verify-address", "strict", "--journal", fixture.journal, "--report", report])
+        #expect(strict.status == 1, "\(strict.stdout)")
+        #expect(strict.summaryCount("invalid") == 1 && strict.summaryCount("applied") == 1)
+        #expect(strict.stdout.contains("StreetPartial"))
+        let stats = await fixture.simulator.stats()
+        #expect(stats.putsPerCustomer[ids[0]] == nil && stats.putsPerCustomer[ids[1]] == 1)
+        let kept = await fixture.simulator.simulator.profile(ids[0])?["defaultAddress"]?.objectValue?["addressLine1"]
+        #expect(kept == fixture.original[ids[0]]?["defaultAddress"]?.objectValue?["addressLine1"])
+    }
+
     /// A profile as a Foundation dictionary (member order aside), without its ETag.
     static func withoutETag(_ profile: JSONObject) throws -> NSDictionary {
         var copy = profile

@@ -95,6 +95,12 @@ final class ScriptedService: ProfileService {
     {
         throw PartnerCenterError(kind: .http, status: 404)
     }
+
+    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
+        -> AddressValidationResult
+    {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
 }
 
 @Suite("RowProcessor with a scripted Partner Center")

@@ -202,5 +202,11 @@ struct SimulatorProfileTests {
                 #"{"addressLine1":"1 Microsoft Way","city":"Redmond","state":"WA","postalCode":"10001","country":"US"}"#
         )
         #expect(AddressValidationResult(json: bad.body)?.status == "None")
+        let partial = try await harness.send(
+            "POST", "/v1/validations/address",
+            body: #"{"addressLine1":"Microsoft Way","city":"Redmond","state":"WA","postalCode":"98052","country":"US"}"#
+        )
+        let answer = try #require(AddressValidationResult(json: partial.body))
+        #expect(answer.status == "StreetPartial" && !answer.isVerified && answer.suggestionCount == 0)
     }
 }

@@ -20,6 +20,9 @@ public struct PlannedChange: Sendable, Equatable {
     public var after: AddressFields
     /// The fields that differ, in field order.
     public var fields: [AddressField]
+    /// What the row should carry as warnings (Partner Center's address validation under
+    /// `--verify-address report`).
+    public var warnings: [RowIssue] = []
 
     /// The changes to apply to the profile: each differing field set or cleared.
     public var changes: FieldMap<FieldChange> {

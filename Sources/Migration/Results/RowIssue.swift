@@ -20,6 +20,8 @@ public struct RowIssue: Sendable, Equatable {
         case partnerCenter
         /// Another writer changed the fields this row changes.
         case conflict
+        /// Partner Center's address validation did not verify the address (`--verify-address`).
+        case addressNotVerified
         /// The run stopped before the row was done; the next run with the journal does it.
         case notFinished
         /// A warning: an earlier run had already done the row.
@@ -41,6 +43,7 @@ public struct RowIssue: Sendable, Equatable {
             case .address(let code): code.rawValue
             case .partnerCenter: "partner-center"
             case .conflict: "conflict"
+            case .addressNotVerified: "address-not-verified"
             case .notFinished: "not-finished"
             case .doneEarlier: "done-in-earlier-run"
             case .resolvedByReadBack: "resolved-by-read-back"

@@ -103,7 +103,8 @@ public struct MigrationRun {
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: CountryRulesCache(service: service), journal: journal?.0,
-            maxConflictRetries: configuration.maxConflictRetries, logger: logger)
+            maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
+            logger: logger)
         var runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,

@@ -1,3 +1,4 @@
+import AddressRules
 import PartnerCenter
 
 /// What `plan` and `apply` need from Partner Center. ``PartnerCenterClient`` is the live one;
@@ -8,6 +9,8 @@ public protocol ProfileService: Sendable {
         async throws(PartnerCenterError) -> BillingProfile
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
         -> CountryValidationRules
+    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
+        -> AddressValidationResult
 }
 
 extension PartnerCenterClient: ProfileService {}

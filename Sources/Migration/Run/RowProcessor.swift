@@ -12,6 +12,7 @@ struct RowProcessor: Sendable {
     /// `nil` for `plan`: nothing is written.
     let journal: Journal?
     let maxConflictRetries: Int
+    var verifyAddress = AddressVerification.off
     let logger: Logger
 
     /// What became of the row; `stop` when the run must end (retry budget spent, cancelled, the
@@ -27,8 +28,9 @@ struct RowProcessor: Sendable {
         do {
             var profile = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
             if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
-            var plan = await plan(row, profile: profile, correlationId: correlationId)
+            var plan = try await plan(row, profile: profile, correlationId: correlationId)
             result.changes = plan.diff
+            result.warnings = plan.warnings
             switch plan.verdict {
             case .invalid(let issues):
                 result.errors = issues
@@ -61,8 +63,9 @@ struct RowProcessor: Sendable {
                             return await finish(&result, .conflict, logger: logger)
                         }
                         profile = fresh
-                        plan = await self.plan(row, profile: fresh, correlationId: correlationId)
+                        plan = try await self.plan(row, profile: fresh, correlationId: correlationId)
                         result.changes = plan.diff
+                        result.warnings = plan.warnings
                         if case .invalid(let issues) = plan.verdict {
                             result.errors = issues
                             return await finish(&result, .invalid, logger: logger)
@@ -134,14 +137,58 @@ struct RowProcessor: Sendable {
         return .readBack(fresh, failure)
     }
 
-    /// The row planned against `profile`, with Partner Center's rules for its country.
-    private func plan(_ row: InputRow, profile: BillingProfile, correlationId: String) async -> PlannedChange {
+    /// The row planned against `profile`, with Partner Center's rules for its country, and its
+    /// address validation under `--verify-address`.
+    /// - Throws: the validation call's error under `--verify-address strict` (the row fails).
+    private func plan(_ row: InputRow, profile: BillingProfile, correlationId: String) async throws(PartnerCenterError)
+        -> PlannedChange
+    {
         let country = row.changes[.country]?.value ?? profile.address[.country]
         let rules =
             if let country { await rules.rules(for: country, correlationId: correlationId) } else {
                 nil as CountryValidationRules?
             }
-        return planner.plan(row.changes, current: profile.address, rules: rules)
+        return try await verified(
+            planner.plan(row.changes, current: profile.address, rules: rules), correlationId: correlationId)
+    }
+
+    /// `plan` as Partner Center's address validation leaves it: unchanged when verified or not
+    /// asked; otherwise with a warning (`report`) or invalid (`strict`).
+    private func verified(_ plan: PlannedChange, correlationId: String) async throws(PartnerCenterError)
+        -> PlannedChange
+    {
+        guard verifyAddress != .off, plan.verdict == .change else { return plan }
+        var plan = plan
+        let answer: AddressValidationResult
+        do {
+            answer = try await service.validateAddress(plan.after, correlationId: correlationId)
+        } catch {
+            if verifyAddress == .strict { throw error }
+            plan.warnings.append(
+                RowIssue(
+                    .addressNotVerified, field: nil,
+                    "Partner Center's address validation could not be asked (\(error.summary)); the row goes "
+                        + "ahead unverified."))
+            return plan
+        }
+        guard !answer.isVerified else { return plan }
+        let said =
+            "Partner Center's address validation answered \(answer.status)"
+            + (answer.validationMessage.map { " (\($0))" } ?? "")
+            + (answer.suggestionCount > 0 ? " with \(answer.suggestionCount) suggested address(es)" : "")
+        if verifyAddress == .strict {
+            plan.verdict = .invalid([
+                RowIssue(
+                    .addressNotVerified, field: nil,
+                    said + "; not written. Correct the address, or run with --verify-address report to write it "
+                        + "anyway.")
+            ])
+        } else {
+            plan.warnings.append(
+                RowIssue(
+                    .addressNotVerified, field: nil, said + "; the row goes ahead as given (--verify-address report)."))
+        }
+        return plan
     }
 
     func failed(_ result: inout RowResult, _ error: PartnerCenterError, logger: Logger) async -> Processed {

@@ -13,6 +13,9 @@ public struct RunConfiguration: Sendable {
     public var force = false
     /// Let a row change a customer's country (`--allow-country-change`). Default off.
     public var allowCountryChange = false
+    /// Whether to ask Partner Center's address validation about each address that would change
+    /// (`--verify-address`). Default `.off`.
+    public var verifyAddress = AddressVerification.off
     /// Re-reads and re-writes after a conflict that another writer did not cause. Default 3.
     public var maxConflictRetries = 3
     /// `apply --plan`: the reviewed plan whose rows are applied instead of the input's; `input` is
@@ -45,4 +48,16 @@ public struct RunRefusal: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+/// `--verify-address`: what Partner Center's address validation (`POST /v1/validations/address`)
+/// is asked, and what its answer does.
+public enum AddressVerification: String, Sendable, CaseIterable {
+    /// Not asked.
+    case off
+    /// Asked for every address that would change; an address it does not verify gets a warning and
+    /// is still written.
+    case report
+    /// Asked likewise; an address it does not verify is `invalid` and not written.
+    case strict
 }
