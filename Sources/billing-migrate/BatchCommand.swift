@@ -67,9 +67,6 @@ struct BatchCommand {
         let open: Connection
         do {
             open = try await connection.connect(logger: logger)
-        } catch let error as ConfigurationError {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
         } catch {
             Console.error("error: \(error)")
             throw ExitStatus.usage.exitCode

@@ -92,7 +92,8 @@ struct ToolRunner {
     }
 
     /// Bytes handed from the thread that drains stderr (both pipes are read at once, so that a
-    /// chatty stderr cannot fill its pipe and stall the process).
+    /// chatty stderr cannot fill its pipe and stall the process). `@unchecked Sendable` is safe:
+    /// the one stored property is only touched under `lock`.
     final class LockedData: @unchecked Sendable {
         private let lock = NSLock()
         private var data = Data()
