@@ -82,6 +82,7 @@ struct BatchCommand {
         let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
         do {
             let journal = try run.openJournal()
+            let undo = try undoFile.map { path throws(FileError) in try PrivateFile(path: path) }
             var writers = try report.sinks(
                 command: command.rawValue, input: input, csv: csv, options: configuration.inputOptions)
             if let savePlan {
@@ -95,7 +96,7 @@ struct BatchCommand {
                 let sink = SinkGroup([ListingSink(quiet: runOptions.quiet)] + writers)
                 let report = try run.finishedReport(journal, sink: sink)
                 print(SummaryTable.render(report, command: command, input: input, journal: journal.journal.path))
-                try writeUndo(journal: journal.journal.path)
+                try writeUndo(undo, journal: journal.journal.path)
                 return exitStatus(report)
             }
             let survey = try run.survey()
@@ -126,7 +127,7 @@ struct BatchCommand {
             deadline?.cancel()
             withExtendedLifetime(signals) {}
             print(SummaryTable.render(report, command: command, input: input, journal: journal?.journal.path))
-            if let journal { try writeUndo(journal: journal.journal.path) }
+            if let journal { try writeUndo(undo, journal: journal.journal.path) }
             if let why = report.outcome.stopReason {
                 Console.error(
                     "stopped: \(why). \(report.outcome.unfinished) row(s) not done; run the same command again to "
@@ -186,12 +187,12 @@ struct BatchCommand {
     }
 
     /// `--undo-file`: the values every applied row of the journal replaced, as a corrections file.
-    private func writeUndo(journal: String) throws {
-        guard let undoFile else { return }
-        let rows = try UndoFile.write(journal: journal, to: undoFile)
+    private func writeUndo(_ file: PrivateFile?, journal: String) throws {
+        guard let file else { return }
+        let rows = try UndoFile.write(journal: journal, into: file)
         print(
-            "undo file: \(undoFile) (\(rows) row\(rows == 1 ? "" : "s")); to revert, run `billing-migrate apply "
-                + "\(undoFile) --journal <a new journal>` with the same connection options.")
+            "undo file: \(file.path) (\(rows) row\(rows == 1 ? "" : "s")); to revert, run `billing-migrate apply "
+                + "\(file.path) --journal <a new journal>` with the same connection options.")
     }
 
     /// The corrections file behind `plan` when the run needs it (for `--failed-rows`) or the

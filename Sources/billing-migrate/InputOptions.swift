@@ -68,7 +68,7 @@ struct ReportOptions: ParsableArguments {
         var sinks: [any RowSink] = try reports.map { path throws(FileError) -> any RowSink in
             try (ReportFormat(path: path) ?? .json).writer(path: path, command: command, input: input)
         }
-        if let failedRows { sinks.append(FailedRowsWriter(path: failedRows, input: csv, options: options)) }
+        if let failedRows { sinks.append(try FailedRowsWriter(path: failedRows, input: csv, options: options)) }
         return sinks
     }
 

@@ -17,6 +17,15 @@ struct ReviewWorkflowTests {
             + "\"\(injected.replacingOccurrences(of: "\"", with: "\"\""))\",Somewhere\n")
             .write(toFile: input, atomically: true, encoding: .utf8)
         let path = { (name: String) in fixture.folder.appendingPathComponent(name).path }
+        for unwritable in ["missing/plan.md", "missing/plan.html", "missing/plan.csv"] {
+            let refused = try await fixture.run(["plan", input, "--report", path(unwritable)])
+            #expect(refused.status == 2 && refused.stderr.contains(unwritable), "\(refused.stderr)")
+        }
+        let refused = try await fixture.run(["plan", input, "--failed-rows", path("missing/failed.csv")])
+        #expect(refused.status == 2 && refused.stderr.contains("missing/failed.csv"))
+        #expect(
+            await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0,
+            "a report that cannot be written stops the run before any request")
         let output = try await fixture.run(
             ["plan", input] + ["json", "csv", "md", "html"].flatMap { ["--report", path("plan.\($0)")] })
         #expect(output.status == 1, "\(output.stderr)")
@@ -135,6 +144,10 @@ struct ReviewWorkflowTests {
         let input = fixture.folder.appendingPathComponent("batch.csv").path
         try csv.write(toFile: input, atomically: true, encoding: .utf8)
         let undo = fixture.folder.appendingPathComponent("undo.csv").path
+        let nowhere = fixture.folder.appendingPathComponent("missing/undo.csv").path
+        let refused = try await fixture.run(["apply", input, "--journal", fixture.journal, "--undo-file", nowhere])
+        #expect(refused.status == 2 && refused.stderr.contains("missing/undo.csv"), "\(refused.stderr)")
+        #expect(await fixture.simulator.stats().putsPerCustomer.isEmpty, "an unwritable undo file stops the run first")
         let applied = try await fixture.run(["apply", input, "--journal", fixture.journal, "--undo-file", undo])
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
         #expect(applied.summaryCount("applied") == 12)

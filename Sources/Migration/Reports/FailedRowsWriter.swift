@@ -5,13 +5,14 @@ import Foundation
 /// the input's own header and in its column order, ready to fix and run again. Written 0600, in
 /// full when the run finishes, by reading the input once more for those lines.
 public final class FailedRowsWriter: RowSink {
-    private let path: String
+    private let file: PrivateFile
     private let input: String
     private let options: InputFile.Options
     private var lines: Set<Int> = []
 
-    public init(path: String, input: String, options: InputFile.Options) {
-        self.path = path
+    /// Creates the file now, so that a path that cannot be written fails before the run.
+    public init(path: String, input: String, options: InputFile.Options) throws(FileError) {
+        file = try PrivateFile(path: path)
         self.input = input
         self.options = options
     }
@@ -29,7 +30,6 @@ public final class FailedRowsWriter: RowSink {
     /// Copies the header and the failed rows.
     /// - Throws: ``FileError`` or ``CSVError``.
     public func finish(_ summary: RunSummary) throws {
-        let file = try PrivateFile(path: path)
         var readerOptions = CSVReader.Options()
         readerOptions.delimiter = options.delimiter
         let reader = try CSVReader(path: input, options: readerOptions)

@@ -6,13 +6,14 @@ import Foundation
 /// `default-src 'none'` forbids them); readable on a phone (rows become cards) and in print.
 /// The rows are spooled until the counts are known; written 0600, and only once complete.
 public final class HTMLReportWriter: RowSink {
-    private let path: String
+    private let file: PrivateFile
     private let command: String
     private let input: String
     private let rows = Spool()
 
-    public init(path: String, command: String, input: String) {
-        self.path = path
+    /// Creates the report's file now, so that a path that cannot be written fails before the run.
+    public init(path: String, command: String, input: String) throws(FileError) {
+        file = try PrivateFile(path: path)
         self.command = command
         self.input = input
     }
@@ -59,7 +60,6 @@ public final class HTMLReportWriter: RowSink {
     }
 
     public func finish(_ summary: RunSummary) throws {
-        let file = try PrivateFile(path: path)
         try file.write(head(summary))
         try rows.drain { try file.write(bytes: $0) }
         try file.write(Self.tail)

@@ -5,7 +5,7 @@ import Foundation
 /// that need nothing (valid, unchanged) are counted, not listed. The tables are spooled until the
 /// counts are known; written 0600, and only once complete.
 public final class MarkdownReportWriter: RowSink {
-    private let path: String
+    private let file: PrivateFile
     private let command: String
     private let input: String
     private let changes = Spool()
@@ -13,8 +13,9 @@ public final class MarkdownReportWriter: RowSink {
     private var changeRows = 0
     private var attentionRows = 0
 
-    public init(path: String, command: String, input: String) {
-        self.path = path
+    /// Creates the report's file now, so that a path that cannot be written fails before the run.
+    public init(path: String, command: String, input: String) throws(FileError) {
+        file = try PrivateFile(path: path)
         self.command = command
         self.input = input
     }
@@ -47,7 +48,6 @@ public final class MarkdownReportWriter: RowSink {
     }
 
     public func finish(_ summary: RunSummary) throws {
-        let file = try PrivateFile(path: path)
         var head = "# billing-migrate \(command): \(Self.cell(input))\n\n"
         head += "Generated \(ISO8601DateFormatter().string(from: Date())).\n\n"
         head += "| outcome | rows |\n|:--|--:|\n"

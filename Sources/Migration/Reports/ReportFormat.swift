@@ -23,8 +23,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         switch self {
         case .json: try JSONReportWriter(path: path, command: command, input: input)
         case .csv: try CSVReportWriter(path: path, command: command)
-        case .markdown: MarkdownReportWriter(path: path, command: command, input: input)
-        case .html: HTMLReportWriter(path: path, command: command, input: input)
+        case .markdown: try MarkdownReportWriter(path: path, command: command, input: input)
+        case .html: try HTMLReportWriter(path: path, command: command, input: input)
         }
     }
 }

@@ -10,11 +10,12 @@ public enum UndoFile {
     /// The undo file's columns: the customer, then every address field in field order.
     static let columns = ["customerId"] + AddressField.allCases.map(\.rawValue)
 
-    /// Writes the undo file of `journal` to `path`.
+    /// Writes the undo file of `journal` into `file` (created before the run, so that a path that
+    /// cannot be written is refused before anything is sent) and moves it into place.
     /// - Returns: the number of rows written.
     /// - Throws: ``RunRefusal`` when the journal cannot be read, ``FileError`` when the file cannot be written.
     @discardableResult
-    public static func write(journal: String, to path: String) throws -> Int {
+    public static func write(journal: String, into file: PrivateFile) throws -> Int {
         guard let lines = LineReader(path: journal) else {
             throw RunRefusal(.input, "\(journal): cannot read the journal to write the undo file.")
         }
@@ -32,7 +33,6 @@ public enum UndoFile {
                 continue
             }
         }
-        let file = try PrivateFile(path: path)
         try file.write(CSVText.line(columns))
         var rows = 0
         for line in applied.keys.sorted() {
