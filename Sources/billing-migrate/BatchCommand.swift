@@ -120,7 +120,9 @@ struct BatchCommand {
                 }
             }
             let progress = RunProgress(total: survey.rowCount)
-            let reporter = ProgressReporter(command: command.rawValue, progress: progress, quiet: runOptions.quiet)
+            let reporter = ProgressReporter(
+                command: command.rawValue, progress: progress, quiet: runOptions.quiet,
+                live: isatty(STDERR_FILENO) == 1 && runOptions.logFormat == .text)
             let sink = SinkGroup([ListingSink(quiet: runOptions.quiet, showChanges: true)] + writers)
             let report = try await run.run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
             await reporter.finish()

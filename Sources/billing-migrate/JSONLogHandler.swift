@@ -35,7 +35,7 @@ struct JSONLogHandler: LogHandler {
     /// One log object as a line of JSON, without the line feed.
     static func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         var object = JSONObject()
-        object["ts"] = .string(Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        object["ts"] = .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         object["level"] = .string(level.rawValue)
         object["message"] = .string(message)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where object[key] == nil {

@@ -2,13 +2,12 @@ import Foundation
 import Logging
 import Migration
 
-/// Shows a run's progress on stderr: a live line on a terminal (done/total, rate, ETA, failures),
-/// or a plain line every few seconds when there is none (cron).
+/// Shows a run's progress on stderr: a live line (done/total, rate, ETA, failures) redrawn in
+/// place when `live`, or a line every few seconds otherwise (cron, `--log-format json`).
 final class ProgressReporter: Sendable {
     private let task: Task<Void, Never>
 
-    init(command: String, progress: RunProgress, quiet: Bool) {
-        let terminal = isatty(STDERR_FILENO) == 1
+    init(command: String, progress: RunProgress, quiet: Bool, live terminal: Bool) {
         let interval: Duration = terminal ? .milliseconds(500) : .seconds(5)
         let started = ContinuousClock.now
         task = Task {

@@ -21,6 +21,7 @@ struct SchedulerTests {
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["ts"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+            #expect((object?["ts"] as? String)?.hasSuffix("Z") == true, "a UTC timestamp: \(line)")
             if object?["message"] as? String == "row done", let object { rowLogs.append(object) }
         }
         let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8).split(separator: "\n")
@@ -40,6 +41,36 @@ struct SchedulerTests {
         let error = try JSONSerialization.jsonObject(with: Data(missing.stderr.utf8)) as? [String: Any]
         #expect(error?["level"] as? String == "error", "\(missing.stderr)")
         #expect((error?["message"] as? String)?.contains("/nonexistent/corrections.csv") == true)
+    }
+
+    @Test("--log-format json on a terminal: no live progress line, only JSON objects on stderr")
+    func jsonLogsOnTerminal() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .milliseconds(120) }
+        defer { Task { await fixture.stop() } }
+        let arguments =
+            [
+                "apply", fixture.input, "--journal", fixture.journal, "--concurrency", "1", "--log-format", "json",
+                "--log-level", "debug",
+            ]
+            + fixture.connection
+        let stderr = await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    returning: (try? Self.onTerminal(arguments, environment: SimulatorFixture.environment, stderr: true))
+                        ?? "")
+            }.start()
+        }
+        let lines = stderr.split(whereSeparator: \.isNewline).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }
+        #expect(lines.count >= 4, "a debug line per row at least: \(stderr)")
+        #expect(!stderr.contains("\r") || !stderr.contains("\u{1B}["), "no live line redrawn in place")
+        for line in lines {
+            #expect(
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
+        }
+        #expect(await fixture.everyRowAppliedExactly().isEmpty)
     }
 
     @Test("colours on a terminal, none with NO_COLOR, none into a pipe")
@@ -139,9 +170,10 @@ struct SchedulerTests {
         }
     }
 
-    /// Runs the tool with its stdout on a new pseudo-terminal, `TERM=xterm` and no `NO_COLOR`
-    /// unless `environment` sets it; returns what it printed there.
-    static func onTerminal(_ arguments: [String], environment: [String: String]) throws -> String {
+    /// Runs the tool with its stdout (or, with `stderr`, its stderr) on a new pseudo-terminal,
+    /// `TERM=xterm` and no `NO_COLOR` unless `environment` sets it; returns what it printed there.
+    static func onTerminal(_ arguments: [String], environment: [String: String], stderr: Bool = false) throws -> String
+    {
         // Linux's pseudo-terminal multiplexer: TIOCSPTLCK unlocks the pair, TIOCGPTN names it.
         let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
@@ -159,8 +191,9 @@ struct SchedulerTests {
         variables["NO_COLOR"] = nil
         variables["TERM"] = "xterm"
         process.environment = variables.merging(environment) { $1 }
-        process.standardOutput = FileHandle(fileDescriptor: terminal, closeOnDealloc: false)
-        process.standardError = FileHandle.nullDevice
+        let onTerminal = FileHandle(fileDescriptor: terminal, closeOnDealloc: false)
+        process.standardOutput = stderr ? FileHandle.nullDevice : onTerminal
+        process.standardError = stderr ? onTerminal : FileHandle.nullDevice
         try process.run()
         close(terminal)
         var output: [UInt8] = []
