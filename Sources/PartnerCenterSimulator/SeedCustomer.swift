@@ -15,7 +15,12 @@ public struct SeedCustomer: Sendable, Equatable {
     /// Reads a seed file: `{"customers": [{"customerId": "…", "profile": {…}}, …]}`.
     /// - Throws: ``SeedFileError`` naming the entry at fault.
     public static func load(json: [UInt8]) throws -> [SeedCustomer] {
-        guard let entries = try JSONValue(parsing: json).objectValue?["customers"]?.arrayValue else {
+        try load(document: try JSONValue(parsing: json))
+    }
+
+    /// Reads the `customers` of a parsed seed file.
+    static func load(document: JSONValue) throws -> [SeedCustomer] {
+        guard let entries = document.objectValue?["customers"]?.arrayValue else {
             throw SeedFileError(message: "expected an object with a \"customers\" array")
         }
         return try entries.enumerated().map { index, entry in

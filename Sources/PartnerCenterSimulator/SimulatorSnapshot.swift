@@ -30,8 +30,9 @@ public struct SimulatorSnapshot: Sendable, Equatable {
     /// Reads a snapshot written by ``json``.
     /// - Throws: ``SeedFileError`` when it is not one.
     public static func load(json bytes: [UInt8]) throws -> SimulatorSnapshot {
-        let customers = try SeedCustomer.load(json: bytes)
-        guard let counter = try JSONValue(parsing: bytes).objectValue?["etagCounter"]?.scalarText.flatMap(UInt64.init)
+        let document = try JSONValue(parsing: bytes)
+        let customers = try SeedCustomer.load(document: document)
+        guard let counter = document.objectValue?["etagCounter"]?.scalarText.flatMap(UInt64.init)
         else { throw SeedFileError(message: "a saved sandbox state needs its \"etagCounter\"") }
         return SimulatorSnapshot(customers: customers, etagCounter: counter)
     }
