@@ -128,6 +128,9 @@ struct ReviewWorkflowTests {
         #expect(ids[2...].allSatisfy { stats.putsPerCustomer[$0] == 1 })
         let kept = await fixture.simulator.simulator.profile(ids[0])?["defaultAddress"]?.objectValue
         #expect(kept?["city"] == .string("Their City"))
+        let again = try await fixture.run(["apply", "--plan", plan, "--journal", fixture.journal])
+        #expect(again.stdout.contains("every row was done by an earlier run"), "\(again.stderr)")
+        #expect(await fixture.simulator.stats().putsPerCustomer == stats.putsPerCustomer)
     }
 
     @Test("applying the undo file of a batch restores every original address exactly")

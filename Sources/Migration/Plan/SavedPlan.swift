@@ -156,6 +156,8 @@ public struct SavedPlanFile: Sendable {
     public let header: SavedPlan.Header
     /// The rows the plan writes.
     public let plannedRows: Int
+    /// The SHA-256 of the whole file, in lower-case hex, as a journal header records its input.
+    public let sha256: String
 
     /// Opens and checks the plan at `path`.
     /// - Throws: ``RunRefusal`` (`.input`) for a file that cannot be read, is not a plan, or was edited.
@@ -163,16 +165,19 @@ public struct SavedPlanFile: Sendable {
         self.path = path
         let lines = try Self.lines(path)
         var hasher = SHA256()
+        var whole = SHA256()
         var first: [UInt8]?
         var previous: [UInt8]?
         var count = 0
         while let line = lines.next() {
             if let previous { hasher.update(data: previous) }
+            whole.update(data: line)
             if first == nil { first = line }
             previous = line
             count += 1
         }
         let digest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        sha256 = whole.finalize().map { String(format: "%02x", $0) }.joined()
         guard let first, first.starts(with: Array("{\"billingMigratePlan\":".utf8)),
             let last = previous.map({ String(decoding: $0, as: UTF8.self) }),
             last.hasPrefix("\"checksum\":\""), last.hasSuffix("\"}\n")

@@ -60,7 +60,7 @@ public struct MigrationRun {
         let (journal, replay) = try Journal.open(path: path)
         let digest: String
         do {
-            digest = try InputDigest.sha256(path: configuration.input)
+            digest = try configuration.savedPlan?.sha256 ?? InputDigest.sha256(path: configuration.input)
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
