@@ -12,6 +12,11 @@ enum Console {
         jsonLines.store(format == .json, ordering: .relaxed)
     }
 
+    /// Writes `text` and a line feed to stdout at once (unbuffered).
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Writes an error message to stderr.
     static func error(_ text: String) {
         message(text, level: .error)
