@@ -45,7 +45,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Rules/README.md"],
+            resources: [.embedInCode("Rules/partner-center-country-rules.json")]
         ),
         .target(
             name: "Migration",

@@ -1,4 +1,5 @@
-/// One thing wrong with an address: a stable machine code, the field, and a message for people.
+/// One thing wrong with an address, or worth a warning: a stable machine code, the field, a
+/// message for people, and whose rule found it.
 public struct AddressIssue: Sendable, Equatable, Hashable {
     /// Stable codes; reports and scripts may rely on them.
     public enum Code: String, Sendable, Codable, CaseIterable {
@@ -10,16 +11,31 @@ public struct AddressIssue: Sendable, Equatable, Hashable {
         case requiredField = "required-field"
         case fieldTooLong = "field-too-long"
         case regionNotAllowed = "region-not-allowed"
+        case phoneNumberFormat = "phone-number-format"
+        /// Warnings: an offline rule disagrees, but the evidence is not certain (see ``AddressValidator``).
+        case stateUnverified = "state-unverified"
+        case postalCodeUnverified = "postal-code-unverified"
+        case postalStateUnverified = "postal-state-unverified"
+    }
+
+    /// Whose rule found the issue.
+    public enum Authority: String, Sendable {
+        /// The offline table shipped with the tool.
+        case offline
+        /// Partner Center's rules as it served them for the country.
+        case partnerCenter
     }
 
     public let code: Code
     public let field: AddressField
     /// What is wrong and what would be accepted.
     public let message: String
+    public let authority: Authority
 
-    public init(_ code: Code, field: AddressField, _ message: String) {
+    public init(_ code: Code, field: AddressField, _ message: String, authority: Authority = .offline) {
         self.code = code
         self.field = field
         self.message = message
+        self.authority = authority
     }
 }

@@ -23,9 +23,10 @@ enum CustomerGenerator {
         Place(country: "FR", state: nil, city: "Paris", postalCodes: ["75001", "75008"], phone: nil),
         Place(country: "MX", state: "JAL", city: "Guadalajara", postalCodes: ["44100", "44160"], phone: nil),
         Place(country: "AU", state: "NSW", city: "Sydney", postalCodes: ["2000", "2010"], phone: nil),
-        Place(country: "JP", state: "13", city: "Chiyoda-ku", postalCodes: ["100-0001", "100-0005"], phone: nil),
+        Place(country: "JP", state: "Tokyo", city: "Chiyoda-ku", postalCodes: ["100-0001", "100-0005"], phone: nil),
         Place(
-            country: "IN", state: "KA", city: "Bengaluru", postalCodes: ["560001", "560034"], phone: "+91 80 4000 0000"),
+            country: "IN", state: "Karnataka", city: "Bengaluru", postalCodes: ["560001", "560034"],
+            phone: "+91 80 4000 0000"),
         Place(
             country: "BR", state: "SP", city: "São Paulo", postalCodes: ["01310-100", "04538-133"],
             phone: "+55 11 4000 0000"),
@@ -55,7 +56,7 @@ enum CustomerGenerator {
             address["postalCode"] = .string(place.postalCodes[index % place.postalCodes.count])
             address["firstName"] = .string(first)
             address["lastName"] = .string(last)
-            address["phoneNumber"] = .string(place.phone ?? "+1 425 555 \(zeroPadded(index % 10_000))")
+            address["phoneNumber"] = .string(place.phone ?? "425-555-\(zeroPadded(index % 10_000))")
             address["extensionData"] = .object(JSONObject([.init(key: "source", value: .string("crm"))]))
             var profile = JSONObject()
             profile["id"] = .string(guid(&random))

@@ -1,4 +1,3 @@
-import AddressRules
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,7 +8,7 @@ extension Simulator {
     static func buildRouter(state: SimulatorState) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: FaultMiddleware(state: state))
-        let validator = AddressValidator()
+        let rules = state.configuration.countryRules
 
         router.get("/v1/customers/:id/profiles/billing") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -30,7 +29,7 @@ extension Simulator {
                 return PartnerFD.error(
                     .badRequest, code: 800_002, "Invalid request input: the body is not a JSON object")
             }
-            if let rejection = addressRejection(document, validator: validator) { return rejection }
+            if let rejection = addressRejection(document, rules: rules) { return rejection }
             let ifMatch = request.headers[.ifMatch].map(unquoted)
             switch await state.put(customerId: id, document: document, ifMatch: ifMatch) {
             case .notFound:
@@ -51,11 +50,11 @@ extension Simulator {
 
         router.get("/v1/countryvalidationrules/:iso2") { _, context in
             let code = (context.parameters.get("iso2") ?? "").uppercased()
-            guard code.count == 2, let rules = validator.table.rules(for: code) else {
+            guard let document = rules.document(for: code) else {
                 return PartnerFD.error(
                     .badRequest, code: 400_020, "No validation rules were found for the country/region \(code)")
             }
-            return PartnerFD.json(countryRules(rules))
+            return PartnerFD.json(.object(document))
         }
 
         router.post("/v1/validations/address") { request, _ in
@@ -63,21 +62,18 @@ extension Simulator {
             guard let object = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue else {
                 return PartnerFD.error(.badRequest, code: 800_002, "Invalid request input")
             }
-            var address = AddressFields()
-            for field in [AddressField.addressLine1, .addressLine2, .city, .state, .postalCode, .country] {
-                address[field] = object[anyCase: field.rawValue]?.stringValue
-            }
-            // The endpoint checks the postal address only; a phone number is not part of it.
-            address[.phoneNumber] = "+0 000"
-            let issues = validator.check(address, mode: .complete).issues
+            let refusal = rules.refusal(of: object, withPhone: false)
             // A street line without a house number is "StreetPartial", as Partner Center says of an
             // incomplete street; it offers no suggestion here.
-            let partial = issues.isEmpty && !(address[.addressLine1] ?? "").contains(where: \.isNumber)
+            let street = object[anyCase: "addressLine1"]?.stringValue ?? ""
+            let partial = refusal == nil && !street.contains(where: \.isNumber)
             var answer = JSONObject()
             answer["originalAddress"] = .object(object)
-            answer["suggestedAddresses"] = .array(issues.isEmpty && !partial ? [.object(object)] : [])
-            answer["status"] = .string(partial ? "StreetPartial" : issues.isEmpty ? "Verified" : "None")
-            if let first = issues.first { answer["validationMessage"] = .string(first.message) }
+            answer["suggestedAddresses"] = .array(refusal == nil && !partial ? [.object(object)] : [])
+            answer["status"] = .string(partial ? "StreetPartial" : refusal == nil ? "Verified" : "None")
+            if let refusal {
+                answer["validationMessage"] = .string("Address field invalid for property: '\(refusal.property)'")
+            }
             if partial { answer["validationMessage"] = .string("Address field invalid for property: 'AddressLine1'") }
             return PartnerFD.json(.object(answer))
         }
@@ -119,36 +115,13 @@ extension Simulator {
         return PartnerFD.error(.forbidden, code: 20002, "Partner has no commerce relationship with the customer")
     }
 
-    /// Partner Center's 400 / 27002 for an address it would not store, or `nil` for a good one.
-    private static func addressRejection(_ document: JSONObject, validator: AddressValidator) -> Response? {
+    /// Partner Center's 400 / 27002 for an address its country rules refuse, or `nil` for a good one.
+    private static func addressRejection(_ document: JSONObject, rules: SimulatorCountryRules) -> Response? {
         let address = document[anyCase: "defaultAddress"]?.objectValue ?? JSONObject()
-        var fields = AddressFields()
-        for field in AddressField.allCases { fields[field] = address[anyCase: field.rawValue]?.stringValue }
-        guard let issue = validator.check(fields, mode: .complete).issues.first else { return nil }
-        let reason: String =
-            switch issue.code {
-            case .stateUnknown, .regionNotAllowed: "StateInvalid"
-            case .postalCodeFormat, .postalStateMismatch: "PostalCodeInvalid"
-            case .requiredField: "Required"
-            default: "Invalid"
-            }
-        let property = issue.field.rawValue.prefix(1).uppercased() + issue.field.rawValue.dropFirst()
+        guard let refusal = rules.refusal(of: address) else { return nil }
         return PartnerFD.error(
             .badRequest, code: 27002, "A property has invalid data.",
-            data: ["property_name:  \(property) - \(reason)", "details:  \(issue.message)"])
-    }
-
-    private static func countryRules(_ rules: CountryRules) -> JSONValue {
-        var object = JSONObject()
-        object["iso2Code"] = .string(rules.code)
-        object["defaultCulture"] = .string("en-US")
-        object["isStateRequired"] = .bool(rules.stateRequired && !rules.subdivisions.isEmpty)
-        object["supportedStatesList"] = .array(rules.subdivisions.map { .string($0.code) })
-        object["isPostalCodeRequired"] = .bool(rules.postalRequired && rules.postalPattern != nil)
-        if let pattern = rules.postalPattern { object["postalCodeRegex"] = .string("^(?:\(pattern.source))$") }
-        object["isCityRequired"] = .bool(rules.cityRequired)
-        object["attributes"] = .object(JSONObject([.init(key: "objectType", value: .string("CountryValidationRules"))]))
-        return .object(object)
+            data: ["property_name:  \(refusal.property) - \(refusal.reason)", "details:  \(refusal.detail)"])
     }
 
     private static func unquoted(_ value: String) -> String {

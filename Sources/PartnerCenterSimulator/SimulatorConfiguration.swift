@@ -57,5 +57,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Bearer tokens accepted without the token endpoint (like a ready `PARTNER_CENTER_ACCESS_TOKEN`).
     public var staticTokens: Set<String> = ["sandbox-token"]
 
+    /// Partner Center's country rules as the simulator serves and enforces them. Default: the
+    /// simulator's own data (`Rules/partner-center-country-rules.json`).
+    public var countryRules: SimulatorCountryRules = .builtIn
+
     public init() {}
 }

@@ -1,4 +1,3 @@
-import AddressRules
 import Foundation
 import JSONDocument
 

@@ -96,7 +96,7 @@ struct ApplyCommandTests {
             }())
         let ids = await probe.customerIds()
         await probe.stop()
-        edits[ids[0]] = JSONObject([.init(key: "phoneNumber", value: .string("+1 206 555 0000"))])
+        edits[ids[0]] = JSONObject([.init(key: "phoneNumber", value: .string("206-555-0000"))])
         edits[ids[1]] = JSONObject([.init(key: "city", value: .string("Their City"))])
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.editsAfterFirstRead = edits }
         defer { Task { await fixture.stop() } }
@@ -107,7 +107,7 @@ struct ApplyCommandTests {
         #expect(output.status == 1, "\(output.stdout)\n\(output.stderr)")
         let kept = try #require(await fixture.simulator.simulator.profile(ids[0])?["defaultAddress"]?.objectValue)
         #expect(kept["city"] == .string(fixture.targets[ids[0]]!))
-        #expect(kept["phoneNumber"] == .string("+1 206 555 0000"))
+        #expect(kept["phoneNumber"] == .string("206-555-0000"))
         let theirs = try #require(await fixture.simulator.simulator.profile(ids[1])?["defaultAddress"]?.objectValue)
         #expect(theirs["city"] == .string("Their City"))
         let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])

@@ -90,7 +90,7 @@ struct ReviewWorkflowTests {
         await fixture.simulator.simulator.edit(
             customerId: ids[0], fields: JSONObject([.init(key: "city", value: .string("Their City"))]))
         await fixture.simulator.simulator.edit(
-            customerId: ids[1], fields: JSONObject([.init(key: "phoneNumber", value: .string("+1 206 555 0199"))]))
+            customerId: ids[1], fields: JSONObject([.init(key: "phoneNumber", value: .string("206-555-0199"))]))
 
         let edited = fixture.folder.appendingPathComponent("edited.json").path
         let text = try String(contentsOfFile: plan, encoding: .utf8)

@@ -48,27 +48,75 @@ struct PlannerTests {
         #expect(Planner(allowCountryChange: true).plan(changes, current: current, rules: nil).verdict == .change)
     }
 
+    static func servedUS(states: [String] = ["NY", "TX", "WA"], postal: String? = "^\\d{5}(-\\d{4})?$") -> ServedRules {
+        CountryValidationRules(
+            country: "US", isStateRequired: true, supportedStates: states, isPostalCodeRequired: true,
+            postalCodeRegex: postal, isCityRequired: true
+        ).compiled()
+    }
+
+    private func invalidCodes(_ plan: PlannedChange) -> [String] {
+        guard case .invalid(let issues) = plan.verdict else { return [] }
+        return issues.map { "\($0.field ?? ""):\($0.code.rawValue)" }
+    }
+
     @Test("Partner Center's country rules are authoritative where they are stricter")
     func countryRules() {
-        let rules = CountryValidationRules(
-            country: "US", isStateRequired: true, supportedStates: ["NY"], isPostalCodeRequired: true,
-            postalCodeRegex: "^\\d{5}$", isCityRequired: true)
+        let rules = Self.servedUS(states: ["NY"], postal: "^\\d{5}$")
         let plan = planner.plan([.postalCode: .set("98052-1234")], current: current, rules: rules)
+        #expect(invalidCodes(plan).contains("postalCode:postal-code-format"))
+        var stateless = current
+        stateless[.state] = nil
+        #expect(
+            invalidCodes(planner.plan([.state: .set("WA")], current: stateless, rules: rules)) == [
+                "state:state-unknown"
+            ])
+        #expect(planner.plan([.state: .set("WA")], current: stateless, rules: nil).verdict == .change)
+    }
+
+    @Test("a row without a country cell is normalized with the profile's country (tx -> TX)")
+    func normalizedOnMergedAddress() {
+        let austin: AddressFields = [
+            .addressLine1: "1 Congress Ave", .city: "Austin", .state: "TX", .postalCode: "73301", .country: "US",
+        ]
+        let plan = planner.plan(
+            [.state: .set("tx"), .postalCode: .set("78701")], current: austin, rules: Self.servedUS())
+        #expect(plan.verdict == .change)
+        #expect(plan.after[.state] == "TX")
+        #expect(plan.fields == [.postalCode])
+    }
+
+    @Test("the no-op comparison uses the normalized value")
+    func unchangedAfterNormalizing() {
+        #expect(planner.plan([.state: .set("wa")], current: current, rules: Self.servedUS()).verdict == .unchanged)
+        #expect(planner.plan([.state: .set("Washington")], current: current, rules: nil).verdict == .unchanged)
+    }
+
+    @Test("a profile value Partner Center's rules refuse makes the row invalid, and the message says it is on file")
+    func storedValueRefused() {
+        var stored = current
+        stored[.state] = "wa"
+        let plan = planner.plan([.city: .set("Bellevue")], current: stored, rules: Self.servedUS())
         guard case .invalid(let issues) = plan.verdict else {
             Issue.record("expected invalid")
             return
         }
-        #expect(issues.map(\.code.rawValue) == ["postal-code-format"])
-        var stateless = current
-        stateless[.state] = nil
-        guard
-            case .invalid(let stateIssues) = planner.plan([.state: .set("WA")], current: stateless, rules: rules)
-                .verdict
-        else {
-            Issue.record("expected invalid")
-            return
-        }
-        #expect(stateIssues.map(\.code.rawValue) == ["state-unknown"])
-        #expect(planner.plan([.state: .set("WA")], current: stateless, rules: nil).verdict == .change)
+        #expect(issues.map(\.code.rawValue) == ["state-unknown"])
+        #expect(issues.first?.message.contains("profile's current value") == true)
+    }
+
+    @Test("an offline-only prefix disagreement is a warning, a ZIP the database places elsewhere an error")
+    func postalStateEvidence() {
+        #expect(
+            invalidCodes(planner.plan([.postalCode: .set("10001")], current: current, rules: Self.servedUS())) == [
+                "postalCode:postal-state-mismatch"
+            ])
+        let newark: AddressFields = [
+            .addressLine1: "1 Broad St", .city: "Newark", .state: "NJ", .postalCode: "07102", .country: "US",
+        ]
+        let unknownZIP = planner.plan(
+            [.postalCode: .set("09901")], current: newark, rules: Self.servedUS(states: ["NJ"]))
+        #expect(unknownZIP.verdict == .change)
+        #expect(unknownZIP.warnings.map(\.code.rawValue) == ["postal-state-unverified"])
     }
 }

@@ -28,10 +28,12 @@ struct ResponseParsingTests {
                         .utf8)))
         #expect(flat.supportedStates == ["WA", "NY"])
         #expect(flat.postalCodeRegex == #"^\d{5}(-\d{4})?$"#)
+        #expect(flat.isStateRequired == true && flat.isCityRequired == true)
         let wrapped = try #require(
             CountryValidationRules(
                 json: Array(#"{"iso2Code":"CA","isStateRequired":true,"states":{"value":["ON","QC"]}}"#.utf8)))
         #expect(wrapped.supportedStates == ["ON", "QC"])
+        #expect(wrapped.isPostalCodeRequired == nil && wrapped.isCityRequired == nil)
         #expect(CountryValidationRules(json: Array("[]".utf8)) == nil)
     }
 }

@@ -24,6 +24,17 @@ public struct PlannedChange: Sendable, Equatable {
     /// `--verify-address report`).
     public var warnings: [RowIssue] = []
 
+    public init(
+        verdict: Verdict, before: AddressFields, after: AddressFields, fields: [AddressField],
+        warnings: [RowIssue] = []
+    ) {
+        self.verdict = verdict
+        self.before = before
+        self.after = after
+        self.fields = fields
+        self.warnings = warnings
+    }
+
     /// The changes to apply to the profile: each differing field set or cleared.
     public var changes: FieldMap<FieldChange> {
         var changes = FieldMap<FieldChange>()
@@ -37,8 +48,9 @@ public struct PlannedChange: Sendable, Equatable {
     }
 }
 
-/// Merges a row's changes into a customer's current address and checks the result: the offline
-/// rules, then Partner Center's country rules (authoritative where they disagree).
+/// Merges a row's changes into a customer's current address and checks the result in layers:
+/// Partner Center's served rules for the merged address's country decide, the offline table fills
+/// in what they leave out (see ``AddressValidator`` for the table of which rule decides).
 public struct Planner: Sendable {
     public let validator: AddressValidator
     public let allowCountryChange: Bool
@@ -48,12 +60,20 @@ public struct Planner: Sendable {
         self.allowCountryChange = allowCountryChange
     }
 
-    /// Plans `changes` (already checked and normalized as a row) against `current`.
-    public func plan(_ changes: FieldMap<FieldChange>, current: AddressFields, rules: CountryValidationRules?)
-        -> PlannedChange
-    {
+    /// Plans `changes` against `current`, under Partner Center's `rules` for the merged address's
+    /// country when it served them.
+    ///
+    /// The values the row gives are normalized on the merged address (so a row without a country
+    /// cell is normalized with the profile's country); the profile's own values are judged as
+    /// stored, since they are sent back unchanged. The diff and the no-op comparison use the
+    /// normalized values.
+    public func plan(_ changes: FieldMap<FieldChange>, current: AddressFields, rules: ServedRules?) -> PlannedChange {
+        var merged = current
+        for (field, change) in changes { merged[field] = change.value }
+        let stored = Set(AddressField.allCases.filter { changes[$0] == nil })
+        let checked = validator.check(merged, mode: .complete, served: rules, asStored: stored)
         var after = current
-        for (field, change) in changes { after[field] = change.value }
+        for (field, change) in changes { after[field] = change.value == nil ? nil : checked.address[field] }
         let fields = AddressField.allCases.filter { after[$0] != current[$0] }
         var issues: [RowIssue] = []
         if let from = current[.country], let to = after[.country], from.uppercased() != to.uppercased(),
@@ -65,45 +85,33 @@ public struct Planner: Sendable {
                     "the row changes the country from \(from) to \(to); Partner Center ties the country to the "
                         + "customer's tenant. Pass --allow-country-change only if you are sure."))
         }
+        var warnings: [RowIssue] = []
         if !fields.isEmpty {
-            issues += validator.check(after, mode: .complete).issues
-                .filter { fields.contains($0.field) || $0.code == .requiredField }
-                .map(RowIssue.init)
-            if let rules { issues += Self.check(after, against: rules, changed: fields) }
+            issues += checked.issues.filter { Self.concerns($0, changed: fields) }.map { Self.rowIssue($0, fields) }
+            warnings = checked.warnings.filter { Self.concerns($0, changed: fields) }.map(RowIssue.init)
         }
         let verdict: PlannedChange.Verdict =
             !issues.isEmpty ? .invalid(Self.firstPerField(issues)) : fields.isEmpty ? .unchanged : .change
-        return PlannedChange(verdict: verdict, before: current, after: after, fields: fields)
+        return PlannedChange(verdict: verdict, before: current, after: after, fields: fields, warnings: warnings)
     }
 
-    /// Partner Center's own rules for the country: its state list (exact), postal pattern, city.
-    static func check(_ address: AddressFields, against rules: CountryValidationRules, changed: [AddressField])
-        -> [RowIssue]
-    {
-        var issues: [RowIssue] = []
-        if rules.isStateRequired, !rules.supportedStates.isEmpty,
-            changed.contains(.state) || changed.contains(.country),
-            !rules.supportedStates.contains(address[.state] ?? "")
-        {
-            issues.append(
-                RowIssue(
-                    .address(.stateUnknown), field: "state",
-                    "Partner Center's rules for \(rules.country) do not list state '\(address[.state] ?? "")'."))
+    /// Whether an issue stops or marks this row: Partner Center's rules judge the whole address it
+    /// would receive; an offline rule only what the row changes, and required fields.
+    private static func concerns(_ issue: AddressIssue, changed: [AddressField]) -> Bool {
+        if issue.authority == .partnerCenter || issue.code == .requiredField || changed.contains(issue.field) {
+            return true
         }
-        if let regex = rules.postalCodeRegex, changed.contains(.postalCode) || changed.contains(.country),
-            let postal = address[.postalCode], let pattern = try? PostalPattern(regex), !pattern.matches(postal)
-        {
-            issues.append(
-                RowIssue(
-                    .address(.postalCodeFormat), field: "postalCode",
-                    "Partner Center's rules for \(rules.country) do not accept postal code '\(postal)' (\(regex))."))
-        }
-        if rules.isCityRequired, (address[.city] ?? "").isEmpty {
-            issues.append(
-                RowIssue(
-                    .address(.requiredField), field: "city", "Partner Center requires a city for \(rules.country)."))
-        }
-        return issues
+        let pair: Set<AddressField> = [.state, .postalCode]
+        return [.postalStateMismatch, .postalStateUnverified].contains(issue.code) && !pair.isDisjoint(with: changed)
+    }
+
+    /// The row's form of an issue; one about a value the row leaves as it is says so.
+    private static func rowIssue(_ issue: AddressIssue, _ changed: [AddressField]) -> RowIssue {
+        guard !changed.contains(issue.field), issue.code != .requiredField else { return RowIssue(issue) }
+        return RowIssue(
+            .address(issue.code), field: issue.field.rawValue,
+            issue.message + " That is the profile's current value, which the row keeps; give a corrected "
+                + "\(issue.field.rawValue) in the row.")
     }
 
     private static func firstPerField(_ issues: [RowIssue]) -> [RowIssue] {

@@ -38,7 +38,8 @@ public struct BatchRunner {
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
         let rows = RowStream(path: path, options: options)
-        var checker = RowChecker(validator: processor.planner.validator, duplicates: duplicates)
+        var checker = RowChecker(
+            validator: processor.planner.validator, duplicates: duplicates, scope: .beforePartnerCenter)
         let processor = self.processor
         return try await drive(sink: sink, next: rows.next) { input, earlier in
             var row = input

@@ -102,7 +102,7 @@ public struct MigrationRun {
         let journal = open.map { ($0.journal, $0.replay) }
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
-            rules: CountryRulesCache(service: service), journal: journal?.0,
+            rules: CountryRulesCache(service: service, logger: logger), journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
             logger: logger)
         var runner = BatchRunner(

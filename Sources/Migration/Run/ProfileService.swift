@@ -1,4 +1,5 @@
 import AddressRules
+import Logging
 import PartnerCenter
 
 /// What `plan` and `apply` need from Partner Center. ``PartnerCenterClient`` is the live one;
@@ -15,25 +16,37 @@ public protocol ProfileService: Sendable {
 
 extension PartnerCenterClient: ProfileService {}
 
-/// Partner Center's country rules, fetched once per country per run (concurrent rows for the same
-/// country share one request). A country whose rules cannot be had is checked offline only.
+/// Partner Center's country rules, fetched and compiled once per country per run (concurrent rows
+/// for the same country share one request). A country whose rules cannot be had is checked
+/// offline only; a served pattern neither engine compiles is logged once, then skipped.
 actor CountryRulesCache {
     private let service: any ProfileService
-    private var known: [String: CountryValidationRules?] = [:]
-    private var pending: [String: Task<CountryValidationRules?, Never>] = [:]
+    private let table: CountryTable
+    private let logger: Logger?
+    private var known: [String: ServedRules?] = [:]
+    private var pending: [String: Task<ServedRules?, Never>] = [:]
 
-    init(service: any ProfileService) {
+    init(service: any ProfileService, table: CountryTable = .shipped, logger: Logger? = nil) {
         self.service = service
+        self.table = table
+        self.logger = logger
     }
 
-    func rules(for country: String, correlationId: String) async -> CountryValidationRules? {
+    func rules(for country: String, correlationId: String) async -> ServedRules? {
         let key = country.uppercased()
         if let cached = known[key] { return cached }
         if let task = pending[key] { return await task.value }
-        let service = self.service
-        let task = Task { try? await service.countryValidationRules(key, correlationId: correlationId) }
+        let (service, table) = (self.service, self.table)
+        let task = Task {
+            (try? await service.countryValidationRules(key, correlationId: correlationId))?.compiled(table: table)
+        }
         pending[key] = task
         let rules = await task.value
+        for unusable in rules?.unusablePatterns ?? [] {
+            let message = "Partner Center's \(unusable.member) for \(key) does not compile (\(unusable.reason)); "
+            logger?.warning(
+                "\(message)that check is skipped for \(key) in this run", metadata: ["pattern": "\(unusable.source)"])
+        }
         known[key] = rules
         pending[key] = nil
         return rules

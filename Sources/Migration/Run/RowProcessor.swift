@@ -146,7 +146,7 @@ struct RowProcessor: Sendable {
         let country = row.changes[.country]?.value ?? profile.address[.country]
         let rules =
             if let country { await rules.rules(for: country, correlationId: correlationId) } else {
-                nil as CountryValidationRules?
+                nil as ServedRules?
             }
         return try await verified(
             planner.plan(row.changes, current: profile.address, rules: rules), correlationId: correlationId)

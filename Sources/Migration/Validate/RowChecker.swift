@@ -1,16 +1,28 @@
 import AddressRules
 
-/// Turns input rows into validate's results: duplicates resolved, address fields checked and
-/// normalized offline (SPEC §3: what the row gives, and agreement among its fields).
+/// Turns input rows into checked rows: duplicates resolved, address fields checked and normalized
+/// offline (SPEC §3: what the row gives, and agreement among its fields).
 public struct RowChecker {
+    /// Which address issues a row carries out of this stage.
+    public enum Scope: Sendable {
+        /// `validate`: the offline rules decide, and every issue they find is the row's.
+        case offline
+        /// `plan` and `apply`: Partner Center's served rules decide on the merged address, so only
+        /// what no country rule can lift stops the row here (lengths, an unknown or cleared country,
+        /// region on a US address); the rest is judged by ``Planner``.
+        case beforePartnerCenter
+    }
+
     private let validator: AddressValidator
     private let duplicates: InputSurvey
+    private let scope: Scope
     /// Lines already seen for each repeated customer, to name them in later messages.
     private var linesSeen: [CustomerID: [Int]] = [:]
 
-    public init(validator: AddressValidator, duplicates: InputSurvey) {
+    public init(validator: AddressValidator, duplicates: InputSurvey, scope: Scope = .offline) {
         self.validator = validator
         self.duplicates = duplicates
+        self.scope = scope
     }
 
     /// Normalizes the row's address and adds every issue found to it; returns any warnings.
@@ -42,7 +54,22 @@ public struct RowChecker {
         for (field, value) in result.address where row.changes[field] != .clear && value != address[field] {
             row.changes[field] = .set(value)
         }
-        row.issues += result.issues.map(RowIssue.init)
+        switch scope {
+        case .offline:
+            row.issues += result.issues.map(RowIssue.init)
+            warnings += result.warnings.map(RowIssue.init)
+        case .beforePartnerCenter:
+            row.issues += result.issues.filter(Self.beyondCountryRules).map(RowIssue.init)
+        }
         return warnings
+    }
+
+    /// Whether no country's rules, Partner Center's included, could accept the issue.
+    private static func beyondCountryRules(_ issue: AddressIssue) -> Bool {
+        switch issue.code {
+        case .fieldTooLong, .countryUnknown, .regionNotAllowed: true
+        case .requiredField: issue.field == .country
+        default: false
+        }
     }
 }
