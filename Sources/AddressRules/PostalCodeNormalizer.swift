@@ -52,7 +52,8 @@ struct PostalCodeNormalizer: Sendable {
                 }
                 let compact = UnsafeMutableBufferPointer(rebasing: scratch[compactBase..<compactBase + compactCount])
                 let candidateBase = 128
-                var found: Range<Int>?
+                // Each shape's candidate is built in the same scratch space, so a match is copied out.
+                var found: [UInt8]?
                 var ambiguous = false
                 for shape in shapes where shape.compactLength == compactCount {
                     let length = compactCount + shape.separators.count
@@ -70,15 +71,14 @@ struct PostalCodeNormalizer: Sendable {
                         }
                     }
                     guard pattern.matches(bytes: UnsafeBufferPointer(candidate)) else { continue }
-                    if found != nil { ambiguous = true }
-                    found = candidateBase..<candidateBase + length
-                    if ambiguous { break }
+                    if found != nil {
+                        ambiguous = true
+                        break
+                    }
+                    found = Array(candidate)
                 }
                 if let found, !ambiguous {
-                    if found.count == length, UnsafeBufferPointer(rebasing: scratch[found]).elementsEqual(input) {
-                        return original
-                    }
-                    return String(decoding: UnsafeBufferPointer(rebasing: scratch[found]), as: UTF8.self)
+                    return found.elementsEqual(input) ? original : String(decoding: found, as: UTF8.self)
                 }
                 if pattern.matches(bytes: UnsafeBufferPointer(upper)) {
                     return String(decoding: UnsafeBufferPointer(upper), as: UTF8.self)

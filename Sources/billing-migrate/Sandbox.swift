@@ -11,7 +11,8 @@ struct Sandbox: AsyncParsableCommand {
         discussion: """
             Serves the calls billing-migrate makes (billing profile GET/PUT with ETags, country rules, address \
             validation, the token endpoint) for generated or seeded customers, with faults on demand, and \
-            counters at /_sandbox/stats. It accepts the bearer token 'sandbox-token', or issues tokens at \
+            counters at /_sandbox/stats. Its country rules are its own data, not the tool's offline table \
+            (--rules FILE serves others). It accepts the bearer token 'sandbox-token', or issues tokens at \
             /{tenant}/oauth2/token for client secret 'sandbox-secret'.
 
             Example:
@@ -37,6 +38,11 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "Requests per minute allowed for the partner; beyond it, 429 with Retry-After.")
     var quota: Int?
     @Option(help: "Lifetime of issued tokens, in seconds.") var tokenLifetime = 3600
+    @Option(
+        help: ArgumentHelp(
+            "Serve and enforce these Partner Center country rules (a JSON array of countryvalidationrules "
+                + "documents) instead of the simulator's own.", valueName: "file"), completion: .file())
+    var rules: String?
 
     func validate() throws {
         for (name, rate) in [
@@ -71,6 +77,18 @@ struct Sandbox: AsyncParsableCommand {
                 configuration.seedCustomers = try SeedCustomer.load(json: Array(data))
             } catch {
                 Console.error("error: --seed-file \(seedFile): \(error)")
+                throw ExitStatus.usage.exitCode
+            }
+        }
+        if let rules {
+            guard let data = FileManager.default.contents(atPath: rules) else {
+                Console.error("error: --rules \(rules): cannot read it.")
+                throw ExitStatus.usage.exitCode
+            }
+            do {
+                configuration.countryRules = try SimulatorCountryRules(json: Array(data))
+            } catch {
+                Console.error("error: --rules \(rules): \(error)")
                 throw ExitStatus.usage.exitCode
             }
         }

@@ -32,6 +32,8 @@ struct AddressValidatorTests {
             [.country: "CA", .state: "on", .postalCode: "k1a0b1"],
             [.country: "CA", .state: "ON", .postalCode: "K1A 0B1"]
         ),
+        ([.country: "GB", .postalCode: "EH1 1YZ"], [.country: "GB", .postalCode: "EH1 1YZ"]),
+        ([.country: "GB", .postalCode: "eh11yz"], [.country: "GB", .postalCode: "EH1 1YZ"]),
         (
             [.country: "MX", .state: "Ags.", .postalCode: "20000"],
             [.country: "MX", .state: "AGU", .postalCode: "20000"]
