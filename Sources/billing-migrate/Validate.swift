@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Migration
 
 /// `billing-migrate validate`: the offline check of a corrections file.
@@ -7,8 +8,9 @@ struct Validate: ParsableCommand {
         abstract: "Check a corrections file offline: CSV structure, columns, and address rules. Sends nothing.",
         discussion: """
             Checks each row's own fields: customerId format, country code, state, postal code format and its \
-            agreement with the state, required fields being cleared, and lengths. Rules that need the customer's \
-            current profile wait for `plan`.
+            agreement with the state, required fields being cleared, and lengths, against the tool's offline \
+            table only. Rules that need the customer's current profile, and Partner Center's own rules for each \
+            country (which decide where they differ from the offline table), wait for `plan`.
 
             Example:
               billing-migrate validate samples/corrections-valid.csv --report validation.json
@@ -35,6 +37,12 @@ struct Validate: ParsableCommand {
             let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
             let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
             print(RowListing.closing(summary, input: input.input))
+            if !quiet {
+                Console.message(
+                    "note: validate checks the tool's offline rules only; plan and apply judge each address by "
+                        + "Partner Center's own rules for its country, which decide where the two differ.", level: .info
+                )
+            }
             if summary.malformedRows > 0 { throw ExitStatus.usage.exitCode }
             if summary.unsuccessful > 0 { throw ExitStatus.rowsFailed.exitCode }
         } catch let error as InputError {
