@@ -51,6 +51,7 @@ struct BatchCommand {
         configuration.force = force
         configuration.allowCountryChange = options.allowCountryChange
         configuration.verifyAddress = options.verifyAddress
+        configuration.etagPlacement = connection.etagIn
         configuration.toolVersion = BillingMigrate.version
         var csv = input
         if let savedPlan {

@@ -17,6 +17,15 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The Entra ID authority to get tokens from. Default: the cloud's.")
     var authority: String?
 
+    @Option(help: "The audience (resource) of the tokens requested. Default: the cloud's Partner Center API.")
+    var resource: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Where PUTs carry the ETag read: header (If-Match), body (attributes.etag, as Microsoft's SDKs do) or "
+                + "both. `billing-migrate doctor` shows which one the service enforces.", valueName: "place"))
+    var etagIn: ETagPlacement = .both
+
     @Option(
         help: ArgumentHelp(
             "Read PARTNER_CENTER_* credentials from this KEY=VALUE file (must not be readable by others).",
@@ -91,6 +100,7 @@ struct ConnectionOptions: ParsableArguments {
         var configuration = PartnerCenterConfiguration(endpoint: endpoint)
         configuration.applicationName = "billing-migrate/\(BillingMigrate.version)"
         configuration.retry.maxAttempts = maxAttempts
+        configuration.etagPlacement = etagIn
         let client = PartnerCenterClient(
             configuration: configuration, transport: transport, tokens: tokens,
             limiter: AdaptiveRateLimiter(configuration: .init(hardLimitPerMinute: rateLimit)), logger: logger)
@@ -108,16 +118,24 @@ struct ConnectionOptions: ParsableArguments {
         case .clientCredentials(let tenant, let clientId, let secret):
             return EntraTokenProvider(
                 authority: try Endpoint.validated(authority ?? cloud.authority, option: "--authority"), tenant: tenant,
-                clientId: clientId, clientSecret: secret, grant: .clientCredentials, transport: transport)
+                clientId: clientId, clientSecret: secret, grant: .clientCredentials,
+                resource: try tokenResource(), transport: transport)
         case .appPlusUser(let tenant, let clientId, let secret, let refreshToken):
             return EntraTokenProvider(
                 authority: try Endpoint.validated(authority ?? cloud.authority, option: "--authority"), tenant: tenant,
-                clientId: clientId, clientSecret: secret, grant: .refreshToken(refreshToken), transport: transport)
+                clientId: clientId, clientSecret: secret, grant: .refreshToken(refreshToken),
+                resource: try tokenResource(), transport: transport)
         }
+    }
+
+    private func tokenResource() throws -> String {
+        guard let resource else { return cloud.resource }
+        return try Endpoint.validated(resource, option: "--resource")
     }
 }
 
 extension PartnerCenterCloud: ExpressibleByArgument {}
+extension ETagPlacement: ExpressibleByArgument {}
 
 /// An open line to Partner Center (or the embedded simulator).
 struct Connection {

@@ -16,6 +16,14 @@ final class ScriptedService: ProfileService {
         case stale
         /// The write lands, but no answer comes back.
         case landsWithoutAnswer
+        /// The write lands with every value upper-cased, as a standardizing service stores it.
+        case storesUpperCased
+        /// The write lands; the success answer has no body.
+        case emptyAnswer
+        /// A success answer, but nothing is stored.
+        case ignores
+        /// A stale-ETag refusal although the ETag sent is the current one.
+        case refusesCurrentETag
     }
 
     private struct State {
@@ -70,22 +78,29 @@ final class ScriptedService: ProfileService {
     }
 
     func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile
+        async throws(PartnerCenterError) -> BillingProfile?
     {
-        let outcome: Result<BillingProfile, PartnerCenterError> = state.withLock { state in
+        let outcome: Result<BillingProfile?, PartnerCenterError> = state.withLock { state in
             state.puts.append(profile.document)
             let answer = state.answers.isEmpty ? .accept : state.answers.removeFirst()
-            if answer == .stale || profile.etag != "v\(state.version)" {
+            if answer == .stale || answer == .refusesCurrentETag || profile.etag != "v\(state.version)" {
                 return .failure(PartnerCenterError(kind: .http, status: 412, code: "2055"))
             }
+            if answer == .ignores { return .success(BillingProfile(document: state.profile)) }
             state.version += 1
             var stored = profile.document
+            if answer == .storesUpperCased, var address = stored["defaultAddress"]?.objectValue {
+                for member in address.members {
+                    if let text = member.value.stringValue { address[member.key] = .string(text.uppercased()) }
+                }
+                stored["defaultAddress"] = .object(address)
+            }
             stored["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v\(state.version)"))]))
             state.profile = stored
             if answer == .landsWithoutAnswer {
                 return .failure(PartnerCenterError(kind: .transport(ambiguous: true), detail: "connection dropped"))
             }
-            return .success(BillingProfile(document: stored))
+            return .success(answer == .emptyAnswer ? nil : BillingProfile(document: stored))
         }
         return try outcome.get()
     }
@@ -117,13 +132,16 @@ struct RowProcessorTests {
             record: .init(line: 2, fields: ["3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01", "Bellevue"]), header: header)
     }
 
+    private func processor(_ service: ScriptedService, journal: Journal?) -> RowProcessor {
+        RowProcessor(
+            service: service, planner: Planner(), rules: CountryRulesCache(service: service), journal: journal,
+            maxConflictRetries: 3, logger: Logger(label: "test"))
+    }
+
     private func process(_ service: ScriptedService, journal: Journal?, intent: JournalEntry.Intent? = nil) async throws
         -> RowResult
     {
-        let processor = RowProcessor(
-            service: service, planner: Planner(), rules: CountryRulesCache(service: service), journal: journal,
-            maxConflictRetries: 3, logger: Logger(label: "test"))
-        return await processor.process(try row(), customerId: "c", pendingIntent: intent).result
+        await processor(service, journal: journal).process(try row(), customerId: "c", pendingIntent: intent).result
     }
 
     private func journal() throws -> Journal {
@@ -194,5 +212,66 @@ struct RowProcessorTests {
         let failed = try await process(missing, journal: try journal())
         #expect(failed.outcome == .failed)
         #expect(failed.partnerCenterCode == "60003")
+    }
+
+    @Test("a value Partner Center stores in its own form: applied, warned, and the stored form recorded")
+    func storedDifferently() async throws {
+        let service = ScriptedService(address: Self.address, answers: [.storesUpperCased])
+        let journal = try journal()
+        let outcome = try await process(service, journal: journal)
+        #expect(outcome.outcome == .applied)
+        #expect(outcome.warnings.map(\.code.rawValue) == ["stored-differently"])
+        #expect(outcome.warnings.first?.message.contains("'Bellevue' is stored as 'BELLEVUE'") == true)
+        #expect(outcome.changes.first?.after == "BELLEVUE")
+        #expect(outcome.stored[.city] == "BELLEVUE")
+        #expect(service.puts.count == 1)
+    }
+
+    @Test("a success answer that did not store the value: failed, nothing retried")
+    func notStored() async throws {
+        let service = ScriptedService(address: Self.address, answers: [.ignores])
+        let outcome = try await process(service, journal: try journal())
+        #expect(outcome.outcome == .failed)
+        #expect(outcome.errors.map(\.code.rawValue) == ["not-stored"])
+        #expect(service.puts.count == 1)
+    }
+
+    @Test("a success answer without a body is settled by one read-back")
+    func emptyAnswer() async throws {
+        let service = ScriptedService(address: Self.address, answers: [.emptyAnswer])
+        let outcome = try await process(service, journal: try journal())
+        #expect(outcome.outcome == .applied)
+        #expect(service.gets == 2)
+        #expect(service.puts.count == 1)
+    }
+
+    @Test("a stale-ETag refusal of the current ETag stops the run after one PUT, naming --etag-in")
+    func etagRefused() async throws {
+        let service = ScriptedService(address: Self.address, answers: [.refusesCurrentETag, .refusesCurrentETag])
+        let processed = await processor(service, journal: try journal()).process(
+            try row(), customerId: "c", pendingIntent: nil)
+        #expect(processed.stop?.contains("--etag-in both") == true)
+        #expect(processed.result.outcome == .skipped)
+        #expect(service.puts.count == 1)
+    }
+
+    @Test("access refused on two rows in a row stops the run; a customer without a relationship does not count")
+    func accessRefused() async throws {
+        let forbidden = ScriptedService(
+            address: Self.address, answers: [], readFailure: PartnerCenterError(kind: .http, status: 403, code: "2032"))
+        let refusing = processor(forbidden, journal: try journal())
+        let first = await refusing.process(try row(), customerId: "c", pendingIntent: nil)
+        #expect(first.stop == nil)
+        #expect(first.result.outcome == .failed)
+        let second = await refusing.process(try row(), customerId: "c", pendingIntent: nil)
+        #expect(second.stop?.contains("refused access on two rows in a row") == true)
+        #expect(second.result.outcome == .skipped)
+        let unrelated = ScriptedService(
+            address: Self.address, answers: [], readFailure: PartnerCenterError(kind: .http, status: 403, code: "20002")
+        )
+        let customers = processor(unrelated, journal: try journal())
+        for _ in 0..<3 {
+            #expect(await customers.process(try row(), customerId: "c", pendingIntent: nil).stop == nil)
+        }
     }
 }

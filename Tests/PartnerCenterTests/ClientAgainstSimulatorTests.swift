@@ -14,13 +14,17 @@ struct ClientAgainstSimulatorTests {
         let id = try #require(await fixture.simulator.customerIds().first)
         let before = try await fixture.client.billingProfile(customerId: id, correlationId: "c-1")
         let changed = before.applying([.city: .set("Bellevue"), .addressLine2: .clear])
-        let after = try await fixture.client.updateBillingProfile(
-            customerId: id, profile: changed, correlationId: "c-1")
+        let after = try #require(
+            try await fixture.client.updateBillingProfile(customerId: id, profile: changed, correlationId: "c-1"))
         #expect(after.address[.city] == "Bellevue")
         #expect(after.address[.addressLine2] == nil)
         #expect(after.etag != before.etag)
         var expected = changed.document
         expected[anyCase: "attributes"] = after.document[anyCase: "attributes"]
+        // Partner Center leaves null members out of what it stores and answers.
+        var address = try #require(expected[anyCase: "defaultAddress"]?.objectValue)
+        for member in address.members where member.value == .null { address[member.key] = nil }
+        expected[anyCase: "defaultAddress"] = .object(address)
         #expect(JSONValue.object(after.document).text == JSONValue.object(expected).text)
         let stored = try #require(await fixture.simulator.simulator.profile(id))
         #expect(stored[anyCase: "billingAccountReference"] == before.document[anyCase: "billingAccountReference"])
@@ -28,7 +32,7 @@ struct ClientAgainstSimulatorTests {
         #expect(await fixture.simulator.stats().droppedFieldPuts == 0)
     }
 
-    @Test("a stale ETag is refused with 412 / 2055 and reads as a conflict")
+    @Test("a stale ETag is refused with 412 and reads as a conflict")
     func staleETag() async throws {
         let fixture = try await ClientFixture.start()
         defer { Task { await fixture.stop() } }
@@ -41,7 +45,7 @@ struct ClientAgainstSimulatorTests {
                 customerId: id, profile: read.applying([.city: .set("Kirkland")]), correlationId: "c-2")
         } throws: { error in
             let error = error as! PartnerCenterError
-            return error.isConflict && error.status == 412 && error.code == "2055" && error.requestId != nil
+            return error.isConflict && error.status == 412 && error.requestId != nil
         }
         #expect(await fixture.simulator.stats().stalePuts == 1)
     }

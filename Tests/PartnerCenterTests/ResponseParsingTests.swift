@@ -5,18 +5,21 @@ import Testing
 
 @Suite("Reading Partner Center's bodies")
 struct ResponseParsingTests {
-    @Test("a profile is patched in place: key spelling and order kept, absent fields added, cleared ones removed")
+    @Test("a profile is patched in place: key spelling and order kept, absent fields added, cleared ones sent as null")
     func patching() throws {
         let json =
             #"{"id":"p","DefaultAddress":{"AddressLine1":"1 A St","city":"X","district":"D","x-extra":{"n":1.50}},"attributes":{"etag":"-42","objectType":"CustomerBillingProfile"},"unknown":[1,2]}"#
         let profile = try BillingProfile(json: Array(json.utf8))
         #expect(profile.etag == "-42")
         #expect(profile.address[.addressLine1] == "1 A St")
-        let patched = profile.applying([.addressLine1: .set("2 B St"), .city: .clear, .state: .set("WA")])
+        let patched = profile.applying([
+            .addressLine1: .set("2 B St"), .city: .clear, .state: .set("WA"), .addressLine2: .clear,
+        ])
         #expect(
             String(decoding: patched.body, as: UTF8.self)
-                == #"{"id":"p","DefaultAddress":{"AddressLine1":"2 B St","district":"D","x-extra":{"n":1.50},"state":"WA"},"attributes":{"etag":"-42","objectType":"CustomerBillingProfile"},"unknown":[1,2]}"#
+                == #"{"id":"p","DefaultAddress":{"AddressLine1":"2 B St","city":null,"district":"D","x-extra":{"n":1.50},"addressLine2":null,"state":"WA"},"attributes":{"etag":"-42","objectType":"CustomerBillingProfile"},"unknown":[1,2]}"#
         )
+        #expect(patched.address[.city] == nil && patched.address[.addressLine2] == nil)
     }
 
     @Test("country rules read the flat lists and the old wrapped shape")

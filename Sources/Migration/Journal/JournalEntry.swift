@@ -38,6 +38,8 @@ public enum JournalEntry: Sendable, Equatable {
         public var status: Int?
         public var code: String?
         public var message: String?
+        /// Values Partner Center stored in another form than sent, by field.
+        public var stored: AddressFields?
     }
 
     /// The entry as one JSON line, without the line feed.
@@ -69,6 +71,7 @@ public enum JournalEntry: Sendable, Equatable {
             if let value = outcome.status { object["status"] = .number("\(value)") }
             if let value = outcome.code { object["code"] = .string(value) }
             if let value = outcome.message { object["message"] = .string(value) }
+            if let value = outcome.stored { object["stored"] = value.jsonValue }
         case .complete(let counts):
             object["type"] = .string("complete")
             object["counts"] = .object(
@@ -103,7 +106,8 @@ public enum JournalEntry: Sendable, Equatable {
             self = .outcome(
                 Outcome(
                     line: line, customer: customer, outcome: outcome, correlationId: string("correlationId"),
-                    status: int("status"), code: string("code"), message: string("message")))
+                    status: int("status"), code: string("code"), message: string("message"),
+                    stored: object["stored"].map { AddressFields(json: $0) }))
         case "complete":
             var counts: [String: Int] = [:]
             for member in object["counts"]?.objectValue?.members ?? [] {

@@ -28,6 +28,10 @@ public struct RowIssue: Sendable, Equatable {
         case doneEarlier
         /// A warning: a write that got no answer was found applied by reading it back.
         case resolvedByReadBack
+        /// A warning: Partner Center stored a value in another form than sent.
+        case storedDifferently
+        /// Partner Center answered a write as a success without storing a field it was sent.
+        case notStored
 
         /// The code as reports print it (`postal-state-mismatch`).
         public var rawValue: String {
@@ -47,6 +51,8 @@ public struct RowIssue: Sendable, Equatable {
             case .notFinished: "not-finished"
             case .doneEarlier: "done-in-earlier-run"
             case .resolvedByReadBack: "resolved-by-read-back"
+            case .storedDifferently: "stored-differently"
+            case .notStored: "not-stored"
             }
         }
 

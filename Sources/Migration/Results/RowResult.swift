@@ -27,7 +27,7 @@ public struct RowResult: Sendable, Equatable {
     public struct Change: Sendable, Equatable {
         public let field: String
         public let before: String?
-        public let after: String?
+        public var after: String?
 
         public init(field: String, before: String?, after: String?) {
             self.field = field
@@ -55,6 +55,8 @@ public struct RowResult: Sendable, Equatable {
     public var partnerCenterCode: String?
     public var correlationId: String?
     public var snapshot: Snapshot?
+    /// Values Partner Center stored in another form than the row sent (recorded in the journal).
+    public var stored = AddressFields()
 
     public init(
         line: Int, customerId: String, outcome: Outcome, errors: [RowIssue] = [], warnings: [RowIssue] = [],

@@ -6,8 +6,9 @@ import PartnerCenter
 /// tests script answers behind it.
 public protocol ProfileService: Sendable {
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile
+    /// - Returns: the profile as stored, or `nil` when the success answer had no readable body.
     func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile
+        async throws(PartnerCenterError) -> BillingProfile?
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
         -> CountryValidationRules
     func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)

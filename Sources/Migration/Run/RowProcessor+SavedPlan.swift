@@ -28,12 +28,15 @@ extension RowProcessor {
                 line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
                 before: row.before, after: row.after)
             switch try await journaledWrite(profile.applying(changes), intent, journal, logger: logger) {
-            case .confirmed:
-                return await finish(&result, .applied, status: 200, logger: logger)
+            case .confirmed(let stored):
+                return await landed(
+                    StoredValues(answer: stored.address, sent: row.after, before: row.before, fields: fields), &result,
+                    logger: logger)
             case .readBack(let fresh, let error):
-                if Self.holds(fresh.address, row.after, fields: fields) {
-                    return await finish(&result, .applied, status: 200, logger: logger)
+                if let values = StoredValues.readBack(fresh.address, sent: row.after, fields: fields) {
+                    return await landed(values, &result, logger: logger)
                 }
+                if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
                 result.errors = [Self.stale(row, now: fresh)]
                 result.httpStatus = error.status
                 result.partnerCenterCode = error.code

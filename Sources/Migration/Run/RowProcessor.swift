@@ -13,6 +13,10 @@ struct RowProcessor: Sendable {
     let journal: Journal?
     let maxConflictRetries: Int
     var verifyAddress = AddressVerification.off
+    /// Where PUTs carry the ETag (named in the message when the service refuses it).
+    var etagPlacement = ETagPlacement.both
+    /// Rows refused access one after another, shared by the run's rows.
+    let accessRefusals = AccessRefusals()
     let logger: Logger
 
     /// What became of the row; `stop` when the run must end (retry budget spent, cancelled, the
@@ -48,12 +52,16 @@ struct RowProcessor: Sendable {
                         line: row.line, customer: customerId, correlationId: correlationId, etag: profile.etag,
                         before: plan.before, after: plan.after)
                     switch try await journaledWrite(profile.applying(plan.changes), intent, journal, logger: logger) {
-                    case .confirmed:
-                        return await finish(&result, .applied, status: 200, logger: logger)
+                    case .confirmed(let stored):
+                        return await landed(
+                            StoredValues(
+                                answer: stored.address, sent: plan.after, before: plan.before, fields: plan.fields),
+                            &result, logger: logger)
                     case .readBack(let fresh, let error):
-                        if Self.holds(fresh.address, plan.after, fields: plan.fields) {
-                            return await finish(&result, .applied, status: 200, logger: logger)
+                        if let values = StoredValues.readBack(fresh.address, sent: plan.after, fields: plan.fields) {
+                            return await landed(values, &result, logger: logger)
                         }
+                        if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
                         let taken = plan.fields.filter { fresh.address[$0] != plan.before[$0] }
                         retries += 1
                         if !taken.isEmpty || retries > maxConflictRetries {
@@ -98,7 +106,9 @@ struct RowProcessor: Sendable {
     func landed(_ intent: JournalEntry.Intent?, in profile: BillingProfile, _ result: inout RowResult, logger: Logger)
         async -> Processed?
     {
-        guard let intent, Self.holds(profile.address, intent.after, fields: Self.changed(intent)) else { return nil }
+        guard let intent,
+            let values = StoredValues.readBack(profile.address, sent: intent.after, fields: Self.changed(intent))
+        else { return nil }
         result.changes = Self.changed(intent).map {
             RowResult.Change(field: $0.rawValue, before: intent.before[$0], after: intent.after[$0])
         }
@@ -106,13 +116,55 @@ struct RowProcessor: Sendable {
             RowIssue(
                 .resolvedByReadBack, field: nil,
                 "the previous run's write had landed; recorded as applied without writing again"))
+        return await landed(values, &result, logger: logger)
+    }
+
+    /// The row's result once its write is known to have reached Partner Center: `applied`, with
+    /// the stored form of any value Partner Center reformatted (warned, and recorded in place of
+    /// the value sent); `failed` when a value was not stored at all.
+    func landed(_ values: StoredValues, _ result: inout RowResult, logger: Logger) async -> Processed {
+        if let notStored = values.notStored {
+            result.errors = [notStored]
+            return await finish(&result, .failed, status: 200, logger: logger)
+        }
+        if let warning = values.storedDifferently {
+            result.warnings.append(warning)
+            for difference in values.reformatted { result.stored[difference.field] = difference.stored }
+            for difference in values.reformatted {
+                if let index = result.changes.firstIndex(where: { $0.field == difference.field.rawValue }) {
+                    result.changes[index].after = difference.stored
+                }
+            }
+        }
         return await finish(&result, .applied, status: 200, logger: logger)
+    }
+
+    /// The stop of a run whose writes Partner Center refuses however fresh their ETag: a conflict
+    /// answer, yet the profile read back still has the very ETag that was sent. Every row would
+    /// spend its writes and end a conflict for the same reason, so the run stops here (resumable).
+    func etagRefused(
+        _ error: PartnerCenterError, sent: BillingProfile, fresh: BillingProfile, _ result: inout RowResult
+    )
+        -> Processed?
+    {
+        guard error.isConflict, let etag = sent.etag, fresh.etag == etag, fresh.address == sent.address else {
+            return nil
+        }
+        let message =
+            "Partner Center refused the write as a stale-ETag conflict (HTTP \(error.status ?? 0)) although the "
+            + "profile still has the ETag that was sent: it does not take the ETag the way this run sends it "
+            + "(--etag-in \(etagPlacement.rawValue)). Run `billing-migrate doctor` to see which placement it "
+            + "enforces, then resume with --etag-in header, body or both."
+        result.httpStatus = error.status
+        result.partnerCenterCode = error.code
+        return Processed(result: with(result, .skipped, note: message), stop: message)
     }
 
     /// How a journaled write ended, unless it failed outright (thrown).
     enum Written {
-        /// Partner Center confirmed it.
-        case confirmed
+        /// Partner Center confirmed it: the profile as stored, from its answer or, when the answer
+        /// had no readable body, from one read-back.
+        case confirmed(BillingProfile)
         /// A conflict, or no answer: the profile as read back afterwards, and why.
         case readBack(BillingProfile, PartnerCenterError)
     }
@@ -125,9 +177,14 @@ struct RowProcessor: Sendable {
         try await journal.append(.intent(intent))
         let failure: PartnerCenterError
         do {
-            _ = try await service.updateBillingProfile(
+            if let stored = try await service.updateBillingProfile(
                 customerId: intent.customer, profile: profile, correlationId: intent.correlationId)
-            return .confirmed
+            {
+                return .confirmed(stored)
+            }
+            logger.info("write answered without a readable body; reading back")
+            return .confirmed(
+                try await service.billingProfile(customerId: intent.customer, correlationId: intent.correlationId))
         } catch {
             failure = error
         }
@@ -199,16 +256,37 @@ struct RowProcessor: Sendable {
             return Processed(result: with(result, .skipped, note: error.summary), stop: error.summary)
         case .transport(ambiguous: false) where error.detail == "cancelled before sending":
             return Processed(result: with(result, .skipped, note: error.summary), stop: "cancelled")
+        case .http where Self.refusesAccess(error):
+            guard await accessRefusals.record(refused: true) < 2 else {
+                let message =
+                    "Partner Center refused access on two rows in a row, so the run stops here instead of failing "
+                    + "every row: \(error.summary). Fix the access (the app's consent and roles, the user's MFA for "
+                    + "App+User), then run the same command again: this row and the rest are still to do."
+                return Processed(result: with(result, .skipped, note: message), stop: message)
+            }
+            result.errors = [RowIssue(.partnerCenter, field: nil, error.summary)]
+            return await finish(&result, .failed, status: error.status, logger: logger, accessRefused: true)
         default:
             result.errors = [RowIssue(.partnerCenter, field: nil, error.summary)]
             return await finish(&result, .failed, status: error.status, logger: logger)
         }
     }
 
+    /// Whether an error refuses the partner's access as such rather than one customer: a 401 (it
+    /// survived a token refresh), or a 403 other than 20002 ("no commerce relationship with the
+    /// customer", which is about that customer only).
+    static func refusesAccess(_ error: PartnerCenterError) -> Bool {
+        error.status == 401 || (error.status == 403 && error.code != "20002")
+    }
+
     /// Records the outcome (in the journal, for `apply`) and returns the row's result.
-    func finish(_ result: inout RowResult, _ outcome: RowResult.Outcome, status: Int? = nil, logger: Logger)
-        async -> Processed
-    {
+    /// - Parameter accessRefused: the row failed for want of access (see ``refusesAccess(_:)``);
+    ///   any other outcome ends a run of such rows.
+    func finish(
+        _ result: inout RowResult, _ outcome: RowResult.Outcome, status: Int? = nil, logger: Logger,
+        accessRefused: Bool = false
+    ) async -> Processed {
+        if !accessRefused { _ = await accessRefusals.record(refused: false) }
         result.outcome = outcome
         if let status { result.httpStatus = status }
         logger.debug("row done", metadata: ["outcome": "\(result.outcome.rawValue)"])
@@ -219,7 +297,8 @@ struct RowProcessor: Sendable {
                     .init(
                         line: result.line, customer: result.customerId, outcome: outcome,
                         correlationId: result.correlationId, status: result.httpStatus, code: result.partnerCenterCode,
-                        message: result.errors.first?.message)))
+                        message: result.errors.first?.message,
+                        stored: result.stored.isEmpty ? nil : result.stored)))
             return Processed(result: result, stop: nil)
         } catch {
             return Processed(result: result, stop: "\(error)")
@@ -237,10 +316,6 @@ struct RowProcessor: Sendable {
         AddressField.allCases.filter { intent.before[$0] != intent.after[$0] }
     }
 
-    static func holds(_ address: AddressFields, _ target: AddressFields, fields: [AddressField]) -> Bool {
-        !fields.isEmpty && fields.allSatisfy { address[$0] == target[$0] }
-    }
-
     private static func conflict(_ taken: [AddressField], fresh: AddressFields, retries: Int) -> RowIssue {
         guard !taken.isEmpty else {
             return RowIssue(
@@ -252,5 +327,17 @@ struct RowProcessor: Sendable {
             .conflict, field: taken.first?.rawValue,
             "another writer changed this customer's \(taken.map(\.rawValue).joined(separator: ", ")) since it was read "
                 + "(\(values)); their value stays. Check it and run the row again if it still needs the change.")
+    }
+}
+
+/// Counts rows refused access one after another (see ``RowProcessor/refusesAccess(_:)``): two in a
+/// row stop the run, since every other row would fail the same way.
+actor AccessRefusals {
+    private var consecutive = 0
+
+    /// Records one finished row; returns how many in a row were refused access, this one included.
+    func record(refused: Bool) -> Int {
+        consecutive = refused ? consecutive + 1 : 0
+        return consecutive
     }
 }

@@ -1,3 +1,5 @@
+import PartnerCenter
+
 /// Everything a `plan` or `apply` run is told, with documented defaults. The CLI builds it from
 /// its options; tests build it directly.
 public struct RunConfiguration: Sendable {
@@ -21,6 +23,9 @@ public struct RunConfiguration: Sendable {
     /// `apply --plan`: the reviewed plan whose rows are applied instead of the input's; `input` is
     /// then the plan's path (the journal records its SHA-256).
     public var savedPlan: SavedPlanFile?
+    /// Where PUTs carry the ETag (`--etag-in`), as the client was configured; named when the
+    /// service refuses it. Default both.
+    public var etagPlacement = ETagPlacement.both
     /// Recorded in the journal header. Default `unknown`.
     public var toolVersion = "unknown"
 

@@ -14,10 +14,9 @@ public actor EntraTokenProvider: TokenProvider {
         case refreshToken(String)
     }
 
-    /// The audience Partner Center accepts (the old `graph.windows.net` is refused, 900420).
-    public static let partnerCenterResource = "https://api.partnercenter.microsoft.com"
-
     private let authority: String
+    /// The token's audience (`resource=`): the cloud's Partner Center API.
+    public let resource: String
     private let tenant: String
     private let clientId: String
     private let clientSecret: String
@@ -29,9 +28,11 @@ public actor EntraTokenProvider: TokenProvider {
 
     public init(
         authority: String, tenant: String, clientId: String, clientSecret: String, grant: Grant,
-        transport: any HTTPTransport, clock: any RunClock = SystemClock()
+        resource: String = PartnerCenterCloud.global.resource, transport: any HTTPTransport,
+        clock: any RunClock = SystemClock()
     ) {
         self.authority = authority.hasSuffix("/") ? String(authority.dropLast()) : authority
+        self.resource = resource
         self.tenant = tenant
         self.clientId = clientId
         self.clientSecret = clientSecret
@@ -67,7 +68,7 @@ public actor EntraTokenProvider: TokenProvider {
 
     private func fetch() async throws -> (token: String, renewAt: Date) {
         var form = [
-            ("client_id", clientId), ("client_secret", clientSecret), ("resource", Self.partnerCenterResource),
+            ("client_id", clientId), ("client_secret", clientSecret), ("resource", resource),
         ]
         switch grant {
         case .clientCredentials:

@@ -38,11 +38,17 @@ extension PartnerCenterClient {
             }
             let failure: PartnerCenterError
             switch outcome {
-            case .success(let response):
+            case .success(let received):
+                let (response, encodingProblem) = received.normalizedForJSON()
                 logger.debug("response", metadata: ["status": "\(response.status)", "attempt": "\(attempt)"])
                 if (200..<300).contains(response.status) {
                     budget.recordSuccess()
                     await limiter.recordSuccess()
+                    if let encodingProblem {
+                        throw PartnerCenterError(
+                            kind: .invalidResponse, status: response.status, detail: encodingProblem,
+                            requestId: requestId, correlationId: correlationId)
+                    }
                     return response
                 }
                 if response.status == 401, !renewedToken, await tokens.invalidate(token) {

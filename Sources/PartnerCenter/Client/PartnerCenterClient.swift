@@ -45,17 +45,26 @@ public final class PartnerCenterClient: Sendable {
         return try decodeProfile(response, correlationId: correlationId)
     }
 
-    /// `PUT /v1/customers/{id}/profiles/billing` with the whole profile and `If-Match` its ETag.
-    /// - Returns: the profile as stored, with its new ETag.
+    /// `PUT /v1/customers/{id}/profiles/billing` with the whole profile, its ETag where
+    /// `etagPlacement` says (`If-Match`, the body's `attributes.etag`, or both).
+    /// - Returns: the profile as stored, with its new ETag; `nil` when the 2xx answer has no body,
+    ///   or one the tool cannot read (the caller reads the profile back to see what was stored).
     /// - Throws: ``PartnerCenterError``; ``PartnerCenterError/isConflict`` when the ETag is stale,
     ///   `.transport(ambiguous: true)` when the write may have landed without an answer.
     public func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile
+        async throws(PartnerCenterError) -> BillingProfile?
     {
-        let response = try await execute(
-            method: "PUT", path: "/v1/customers/\(customerId)/profiles/billing", body: profile.body,
-            ifMatch: profile.etag, correlationId: correlationId, retryAmbiguous: false)
-        return try decodeProfile(response, correlationId: correlationId)
+        let response: HTTPResponse
+        do {
+            response = try await execute(
+                method: "PUT", path: "/v1/customers/\(customerId)/profiles/billing",
+                body: profile.placingETag(configuration.etagPlacement).body,
+                ifMatch: configuration.etagPlacement.inHeader ? profile.etag : nil, correlationId: correlationId,
+                retryAmbiguous: false)
+        } catch  where error.kind == .invalidResponse {
+            return nil
+        }
+        return try? BillingProfile(json: response.body)
     }
 
     /// `GET /v1/countryvalidationrules/{iso2}`.

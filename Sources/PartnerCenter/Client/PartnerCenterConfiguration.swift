@@ -9,6 +9,8 @@ public struct PartnerCenterConfiguration: Sendable {
     public var retry = RetryPolicy()
     /// One attempt's time limit, connection to last byte. Default 60 s.
     public var requestTimeout: Duration = .seconds(60)
+    /// Where a PUT carries the ETag. Default both (`If-Match` and `attributes.etag`).
+    public var etagPlacement = ETagPlacement.both
 
     public init(endpoint: String = PartnerCenterCloud.global.endpoint) {
         self.endpoint = endpoint

@@ -35,15 +35,17 @@ public struct BillingProfile: Sendable, Equatable {
     }
 
     /// The profile with `changes` applied to `defaultAddress`: a set field replaces the value
-    /// under its existing key (whatever its case) or is added; a cleared field is removed. Every
-    /// other member, at every level, stays as it was.
+    /// under its existing key (whatever its case) or is added; a cleared field is sent as an
+    /// explicit `null` under its existing key, or under its camelCase name (as in Partner Center's
+    /// documented PUT example), so that a service that merges rather than replaces still clears
+    /// it. Every other member, at every level, stays as it was.
     public func applying(_ changes: FieldMap<FieldChange>) -> BillingProfile {
         var copy = self
         var address = document[anyCase: "defaultAddress"]?.objectValue ?? JSONObject()
         for (field, change) in changes {
             switch change {
             case .set(let value): address[anyCase: field.rawValue] = .string(value)
-            case .clear: address[anyCase: field.rawValue] = nil
+            case .clear: address[anyCase: field.rawValue] = .null
             }
         }
         copy.document[anyCase: "defaultAddress"] = .object(address)
