@@ -25,6 +25,8 @@ public actor EntraTokenProvider: TokenProvider {
     private let clock: any RunClock
     private var current: (token: String, renewAt: Date)?
     private var pending: Task<(token: String, renewAt: Date), any Error>?
+    /// When the current token expires, as the authority said.
+    private var expiresAt: Date?
 
     public init(
         authority: String, tenant: String, clientId: String, clientSecret: String, grant: Grant,
@@ -66,6 +68,16 @@ public actor EntraTokenProvider: TokenProvider {
         return true
     }
 
+    public func describe() async -> String {
+        let grantName =
+            switch grant {
+            case .clientCredentials: "client credentials (app-only)"
+            case .refreshToken: "refresh token (App+User)"
+            }
+        let expiry = expiresAt.map { " expires in \(Int($0.timeIntervalSince(clock.date()) / 60)) min" } ?? ""
+        return "\(grantName) from \(authority), audience \(resource);\(expiry)"
+    }
+
     private func fetch() async throws -> (token: String, renewAt: Date) {
         var form = [
             ("client_id", clientId), ("client_secret", clientSecret), ("resource", resource),
@@ -98,6 +110,7 @@ public actor EntraTokenProvider: TokenProvider {
         }
         let lifetime = object?["expires_in"]?.scalarText.flatMap(Double.init) ?? 3600
         let early = min(60, lifetime / 10)
+        expiresAt = clock.date().addingTimeInterval(lifetime)
         return (token, clock.date().addingTimeInterval(lifetime - early))
     }
 

@@ -10,7 +10,8 @@ import Logging
 public final class PartnerCenterClient: Sendable {
     let configuration: PartnerCenterConfiguration
     let transport: any HTTPTransport
-    let tokens: any TokenProvider
+    /// Where tokens come from (`doctor` describes it).
+    public let tokens: any TokenProvider
     let limiter: AdaptiveRateLimiter
     let budget: RetryBudget
     let clock: any RunClock

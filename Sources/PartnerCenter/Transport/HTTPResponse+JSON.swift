@@ -42,6 +42,7 @@ extension HTTPResponse {
         guard hasByteOrderMark else { return (self, nil) }
         var copy = self
         copy.body.removeFirst(Self.byteOrderMark.count)
+        copy.hadByteOrderMark = true
         return (copy, nil)
     }
 }

@@ -22,6 +22,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Whether a UTF-8 byte-order mark was taken off the front of `body`.
+    public var hadByteOrderMark = false
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
