@@ -13,7 +13,7 @@ enum PartnerFD {
             status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized)))
     }
 
-    /// PartnerFD's error body: `{"code": 2055, "description": …, "data": […], "source": "PartnerFD"}`.
+    /// PartnerFD's error body: `{"code": 27002, "description": …, "data": […], "source": "PartnerFD"}`.
     static func error(_ status: HTTPResponse.Status, code: Int, _ description: String, data: [String] = []) -> Response
     {
         var body = JSONObject()
@@ -22,6 +22,27 @@ enum PartnerFD {
         body["data"] = .array(data.map(JSONValue.string))
         body["source"] = .string("PartnerFD")
         return json(.object(body), status: status)
+    }
+
+    /// The refusal of a PUT whose ETag is stale, in `style`. Codes and descriptions are from
+    /// Partner Center's REST error-code table (`error-codes.md`), which lists none for billing
+    /// profiles:
+    /// - 412: 800036 "Pre-condition failed" (listed there under 417; 412 is the status an
+    ///   `If-Match` that fails gets).
+    /// - 409: 800064, the table's concurrency conflict ("Cart {0} is being processed by another
+    ///   request"; 900104 says the same of transfers), said of the billing profile.
+    /// - 400: 2055 "Etag is no longer valid", documented for subscriptions.
+    static func staleETag(_ style: SimulatorConfiguration.ConflictStyle, customerId: String) -> Response {
+        switch style {
+        case .preconditionFailed:
+            error(.preconditionFailed, code: 800_036, "Pre-condition failed")
+        case .conflict:
+            error(
+                .conflict, code: 800_064,
+                "Billing profile of customer \(customerId) is being processed by another request")
+        case .etagNoLongerValid:
+            error(.badRequest, code: 2055, "Etag is no longer valid")
+        }
     }
 
     /// The throttling answer: 429, `Retry-After` in seconds, and the `{statusCode, message}` body.

@@ -7,8 +7,11 @@ extension Simulator {
     /// The routes Partner Center answers, and the `/_sandbox` ones tests use.
     static func buildRouter(state: SimulatorState) -> Router<BasicRequestContext> {
         let router = Router()
+        let configuration = state.configuration
+        if configuration.bom { router.add(middleware: ByteOrderMarkMiddleware()) }
+        router.add(middleware: RequestIdMiddleware())
         router.add(middleware: FaultMiddleware(state: state))
-        let rules = state.configuration.countryRules
+        let rules = configuration.countryRules
 
         router.get("/v1/customers/:id/profiles/billing") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -29,22 +32,25 @@ extension Simulator {
                 return PartnerFD.error(
                     .badRequest, code: 800_002, "Invalid request input: the body is not a JSON object")
             }
-            if let rejection = addressRejection(document, rules: rules) { return rejection }
             let ifMatch = request.headers[.ifMatch].map(unquoted)
             switch await state.put(customerId: id, document: document, ifMatch: ifMatch) {
+            case .invalidAddress(let property, let reason, let detail):
+                return PartnerFD.error(
+                    .badRequest, code: 27002, "A property has invalid data.",
+                    data: ["property_name:  \(property) - \(reason)", "details:  \(detail)"])
             case .notFound:
                 return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
             case .stale:
-                return PartnerFD.error(.preconditionFailed, code: 2055, "Etag is no longer valid")
+                return PartnerFD.staleETag(configuration.conflictStyle, customerId: id)
             case .countryChanged(let from, let to):
                 return PartnerFD.error(
                     .badRequest, code: 27002, "A property has invalid data.",
                     data: ["property_name:  Country - CountryChangeNotAllowed", "details:  \(from) to \(to)"])
             case .stored(let stored):
-                if await state.draw("write-drop \(id)") < state.configuration.faults.dropAfterWriteRate {
+                if await state.draw("write-drop \(id)") < configuration.faults.dropAfterWriteRate {
                     return PartnerFD.dropped()
                 }
-                return PartnerFD.json(.object(stored))
+                return configuration.emptyPutAnswer ? Response(status: .ok) : PartnerFD.json(.object(stored))
             }
         }
 
@@ -62,19 +68,8 @@ extension Simulator {
             guard let object = (try? JSONValue(parsing: Array(buffer: body)))?.objectValue else {
                 return PartnerFD.error(.badRequest, code: 800_002, "Invalid request input")
             }
-            let refusal = rules.refusal(of: object, withPhone: false)
-            // A street line without a house number is "StreetPartial", as Partner Center says of an
-            // incomplete street; it offers no suggestion here.
-            let street = object[anyCase: "addressLine1"]?.stringValue ?? ""
-            let partial = refusal == nil && !street.contains(where: \.isNumber)
-            var answer = JSONObject()
-            answer["originalAddress"] = .object(object)
-            answer["suggestedAddresses"] = .array(refusal == nil && !partial ? [.object(object)] : [])
-            answer["status"] = .string(partial ? "StreetPartial" : refusal == nil ? "Verified" : "None")
-            if let refusal {
-                answer["validationMessage"] = .string("Address field invalid for property: '\(refusal.property)'")
-            }
-            if partial { answer["validationMessage"] = .string("Address field invalid for property: 'AddressLine1'") }
+            let answer = AddressValidation.answer(
+                to: object, rules: rules, forcing: configuration.addressValidationStatus)
             return PartnerFD.json(.object(answer))
         }
 
@@ -115,15 +110,6 @@ extension Simulator {
         return PartnerFD.error(.forbidden, code: 20002, "Partner has no commerce relationship with the customer")
     }
 
-    /// Partner Center's 400 / 27002 for an address its country rules refuse, or `nil` for a good one.
-    private static func addressRejection(_ document: JSONObject, rules: SimulatorCountryRules) -> Response? {
-        let address = document[anyCase: "defaultAddress"]?.objectValue ?? JSONObject()
-        guard let refusal = rules.refusal(of: address) else { return nil }
-        return PartnerFD.error(
-            .badRequest, code: 27002, "A property has invalid data.",
-            data: ["property_name:  \(refusal.property) - \(refusal.reason)", "details:  \(refusal.detail)"])
-    }
-
     private static func unquoted(_ value: String) -> String {
         var text = value.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("W/") { text = String(text.dropFirst(2)) }
@@ -159,7 +145,7 @@ extension Simulator {
         default:
             return refuse("unsupported_grant_type", "AADSTS70003: The grant type is not supported.")
         }
-        let (token, lifetime) = await state.issueToken()
+        let (token, lifetime) = await state.issueToken(audience: form["resource"] ?? "")
         var answer = JSONObject()
         answer["token_type"] = .string("Bearer")
         answer["expires_in"] = .string("\(lifetime.components.seconds)")

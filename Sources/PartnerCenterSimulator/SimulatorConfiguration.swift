@@ -61,5 +61,31 @@ public struct SimulatorConfiguration: Sendable {
     /// simulator's own data (`Rules/partner-center-country-rules.json`).
     public var countryRules: SimulatorCountryRules = .builtIn
 
+    // MARK: Fidelity modes: the ways Partner Center may behave that the documents leave open
+
+    /// Every JSON answer (success and error; not the `/_sandbox` routes) starts with the UTF-8
+    /// byte-order mark EF BB BF, as some .NET services write it. Default `false`.
+    public var bom = false
+    /// The answer to a PUT whose enforced ETag is stale. Default ``ConflictStyle/preconditionFailed`` (412).
+    public var conflictStyle = ConflictStyle.preconditionFailed
+    /// Which ETag a PUT must carry to be stored. Default ``ETagSource/both``.
+    public var etagIn = ETagSource.both
+    /// A merging service: a PUT's members absent from it (at the top level and in `defaultAddress`)
+    /// keep their stored values, members sent as `null` are removed, others replace. When `false`,
+    /// the PUT's document replaces the stored one. Either way a `null` member is never stored or
+    /// returned: Partner Center leaves null fields out. Default `false`.
+    public var mergePuts = false
+    /// A standardizing service: a PUT's `city`, `state` and `postalCode` are stored (and so
+    /// answered and read back) upper-cased, with runs of spaces collapsed to one. They are
+    /// standardized before the country rules check them. Default `false`.
+    public var normalizeStoredValues = false
+    /// The `status` every `POST /v1/validations/address` answers, with the suggestions and message
+    /// that status comes with; `nil` for the simulator's own judgement (`Verified`, `StreetPartial`
+    /// for a street without a house number, `None` for what the country rules refuse). Default `nil`.
+    public var addressValidationStatus: AddressValidationStatus?
+    /// A successful PUT answers 200 with an empty body instead of the stored profile, as some
+    /// services do. Default `false`.
+    public var emptyPutAnswer = false
+
     public init() {}
 }

@@ -110,7 +110,9 @@ actor SimulatorState {
 
     // MARK: Tokens
 
-    func issueToken() -> (token: String, lifetime: Duration) {
+    /// Issues a token for `audience` (the `resource` asked for), recorded in the stats.
+    func issueToken(audience: String) -> (token: String, lifetime: Duration) {
+        stats.tokenAudiences.append(audience)
         etagCounter += 1
         let token = "sim-\(SeededGenerator.mix(configuration.seed &+ etagCounter))-\(etagCounter)"
         tokens[token] = now + configuration.tokenLifetime

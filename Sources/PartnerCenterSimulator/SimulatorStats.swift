@@ -19,12 +19,15 @@ public struct SimulatorStats: Sendable, Equatable {
     public var putsPerCustomer: [String: Int] = [:]
     /// PUTs that changed the stored profile, by customer.
     public var writesPerCustomer: [String: Int] = [:]
-    /// PUTs refused for a stale or missing ETag (412).
+    /// PUTs refused for a stale or missing ETag (the one ``SimulatorConfiguration/etagIn`` enforces),
+    /// whatever the ``SimulatorConfiguration/conflictStyle`` of the answer.
     public var stalePuts = 0
     /// PUTs that left out a field the stored profile had (other than the address fields a row may clear).
     public var droppedFieldPuts = 0
     /// Tokens issued by the token endpoint.
     public var tokensIssued = 0
+    /// The audience (`resource`) each issued token was asked for, in order.
+    public var tokenAudiences: [String] = []
     /// The most recent requests (at most ``logLimit``).
     public var log: [LoggedRequest] = []
     /// How many requests ``log`` keeps.

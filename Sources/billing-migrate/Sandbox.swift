@@ -43,6 +43,37 @@ struct Sandbox: AsyncParsableCommand {
             "Serve and enforce these Partner Center country rules (a JSON array of countryvalidationrules "
                 + "documents) instead of the simulator's own.", valueName: "file"), completion: .file())
     var rules: String?
+    @Flag(help: "Start every JSON answer with the UTF-8 byte-order mark (EF BB BF).") var bom = false
+    @Option(
+        help: ArgumentHelp(
+            "Answer a PUT with a stale ETag with 412 (code 800036), 409 (code 800064) or 400 (code 2055, "
+                + "'Etag is no longer valid'). Default 412.", valueName: "412|409|400"),
+        transform: choice)
+    var conflictStyle = SimulatorConfiguration.ConflictStyle.preconditionFailed
+    @Option(
+        help: ArgumentHelp(
+            "The ETag a PUT must carry: the If-Match header, the body's attributes.etag, both (If-Match, and "
+                + "the body's if present), or none (last writer wins). Default both.",
+            valueName: "header|body|both|none"),
+        transform: choice)
+    var etagIn = SimulatorConfiguration.ETagSource.both
+    @Flag(help: "Merge a PUT into the stored profile: fields it leaves out keep their value, a null removes one.")
+    var mergePuts = false
+    @Flag(
+        name: .customLong("normalize"),
+        help: ArgumentHelp(
+            "Store city, state and postal code upper-cased with runs of spaces collapsed, as a standardizing "
+                + "service would (the PUT's answer and later reads show them so)."))
+    var normalizeStoredValues = false
+    @Option(
+        help: ArgumentHelp(
+            "Answer every address validation with this status, and its documented suggestions: VerifiedShippable, "
+                + "Verified, InteractionRequired, StreetPartial, PremisesPartial, Multiple, None or NotValidated.",
+            valueName: "status"),
+        transform: choice)
+    var validationStatus: SimulatorConfiguration.AddressValidationStatus?
+    @Flag(help: "Answer a successful PUT with 200 and an empty body instead of the stored profile.")
+    var emptyPutAnswer = false
 
     func validate() throws {
         for (name, rate) in [
@@ -52,6 +83,15 @@ struct Sandbox: AsyncParsableCommand {
             throw ValidationError("\(name) is a fraction from 0 to 1, not \(rate).")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+    }
+
+    /// The mode `text` names, for the options whose values are a simulator mode's raw values.
+    private static func choice<Mode: RawRepresentable & CaseIterable>(_ text: String) throws -> Mode
+    where Mode.RawValue == String {
+        guard let mode = Mode(rawValue: text) else {
+            throw ValidationError("expected one of " + Mode.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+        }
+        return mode
     }
 
     func run() async throws {
@@ -68,6 +108,13 @@ struct Sandbox: AsyncParsableCommand {
         configuration.faults.dropAfterWriteRate = dropAfterWriteRate
         configuration.quotaPerMinute = quota
         configuration.tokenLifetime = .seconds(tokenLifetime)
+        configuration.bom = bom
+        configuration.conflictStyle = conflictStyle
+        configuration.etagIn = etagIn
+        configuration.mergePuts = mergePuts
+        configuration.normalizeStoredValues = normalizeStoredValues
+        configuration.addressValidationStatus = validationStatus
+        configuration.emptyPutAnswer = emptyPutAnswer
         if let seedFile {
             guard let data = FileManager.default.contents(atPath: seedFile) else {
                 Console.error("error: --seed-file \(seedFile): cannot read it.")

@@ -120,7 +120,7 @@ struct SimulatorProfileTests {
         #expect(body["source"] == .string("PartnerFD"))
     }
 
-    @Test("If-Match is enforced: missing or stale is 412 / 2055 and counted; the current ETag writes and rotates")
+    @Test("If-Match is enforced: missing or stale is 412 / 800036 and counted; the current ETag writes and rotates")
     func ifMatch() async throws {
         let harness = try await Harness.start()
         defer { Task { await harness.stop() } }
@@ -130,7 +130,7 @@ struct SimulatorProfileTests {
         let body = JSONValue.object(profile).text
         let missing = try await harness.send("PUT", harness.profilePath(id), body: body)
         #expect(missing.status == 412)
-        #expect(try harness.json(missing)["code"] == .number("2055"))
+        #expect(try harness.json(missing)["code"] == .number("800036"))
         let wrong = try await harness.send(
             "PUT", harness.profilePath(id), headers: [("If-Match", "\"-1\"")], body: body)
         #expect(wrong.status == 412)

@@ -117,6 +117,12 @@ public struct BatchRunner {
                     try emit(index, result)
                 case .task(let work):
                     while running >= concurrency { try await settleOne() }
+                    if let why = stop.stopReason {
+                        // A row that finished while this one waited for a slot stopped the run.
+                        unfinished += 1
+                        try emit(index, notStarted(row, why))
+                        continue
+                    }
                     group.addTask { (index, await work()) }
                     running += 1
                 }

@@ -154,7 +154,7 @@ struct RowProcessor: Sendable {
             "Partner Center refused the write as a stale-ETag conflict (HTTP \(error.status ?? 0)) although the "
             + "profile still has the ETag that was sent: it does not take the ETag the way this run sends it "
             + "(--etag-in \(etagPlacement.rawValue)). Run `billing-migrate doctor` to see which placement it "
-            + "enforces, then resume with --etag-in header, body or both."
+            + "enforces, then resume with --etag-in header, body or both"
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
         return Processed(result: with(result, .skipped, note: message), stop: message)
@@ -261,7 +261,7 @@ struct RowProcessor: Sendable {
                 let message =
                     "Partner Center refused access on two rows in a row, so the run stops here instead of failing "
                     + "every row: \(error.summary). Fix the access (the app's consent and roles, the user's MFA for "
-                    + "App+User), then run the same command again: this row and the rest are still to do."
+                    + "App+User), then run the same command again: this row and the rest are still to do"
                 return Processed(result: with(result, .skipped, note: message), stop: message)
             }
             result.errors = [RowIssue(.partnerCenter, field: nil, error.summary)]
