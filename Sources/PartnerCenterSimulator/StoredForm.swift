@@ -1,7 +1,9 @@
 import JSONDocument
 
 /// The form in which the service keeps what a PUT sends: replacing or merging into the stored
-/// profile, without null members, and standardized when the configuration says so.
+/// profile, without null members, member names in camelCase (Partner Center binds them without
+/// regard to case and answers camelCase, though its documented PUT example sends PascalCase), and
+/// standardized when the configuration says so.
 enum StoredForm {
     /// What a PUT of `document` would store over `stored` (`nil` for a customer not found).
     static func written(_ document: JSONObject, over stored: JSONObject?, configuration: SimulatorConfiguration)
@@ -15,7 +17,7 @@ enum StoredForm {
                 result[anyCase: "defaultAddress"] = .object(merging(address, into: storedAddress))
             }
         }
-        result = withoutNulls(result)
+        result = camelCased(withoutNulls(result))
         if configuration.normalizeStoredValues { result = normalized(result) }
         return result
     }
@@ -26,6 +28,24 @@ enum StoredForm {
         var result = stored
         for member in changes.members { result[anyCase: member.key] = member.value == .null ? nil : member.value }
         return result
+    }
+
+    /// `object` with every member name, at any depth, starting in lower case (`AddressLine1` ->
+    /// `addressLine1`).
+    private static func camelCased(_ object: JSONObject) -> JSONObject {
+        JSONObject(
+            object.members.map { member in
+                JSONObject.Member(
+                    key: member.key.prefix(1).lowercased() + member.key.dropFirst(), value: camelCased(member.value))
+            })
+    }
+
+    private static func camelCased(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object): .object(camelCased(object))
+        case .array(let elements): .array(elements.map(camelCased))
+        default: value
+        }
     }
 
     /// `object` without its null members, at any depth.

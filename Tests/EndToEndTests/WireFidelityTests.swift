@@ -107,6 +107,19 @@ struct WireFidelityTests {
         }
     }
 
+    @Test("a success answer without a body: each row read back once and applied")
+    func emptyPutAnswer() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 6) { $0.emptyPutAnswer = true }
+        defer { Task { await fixture.stop() } }
+        let output = try await apply(fixture)
+        #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+        #expect(output.summaryCount("applied") == 6)
+        #expect(await fixture.everyRowAppliedExactly().isEmpty)
+        let stats = await fixture.simulator.stats()
+        #expect(stats.count("GET /v1/customers/{id}/profiles/billing") == 12)
+        #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 6)
+    }
+
     @Test("doctor finds the ETag enforced under each placement the simulator enforces, and nothing changes")
     func doctorEnforced() async throws {
         for source in [SimulatorConfiguration.ETagSource.header, .body, .both] {
