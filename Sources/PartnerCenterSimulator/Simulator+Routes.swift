@@ -20,7 +20,14 @@ extension Simulator {
                 return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
             }
             await state.editAfterFirstRead(customerId: id)
-            return PartnerFD.json(.object(stored.document))
+            var document = stored.document
+            if state.configuration.profilesWithoutETag.contains(id),
+                var attributes = document[anyCase: "attributes"]?.objectValue
+            {
+                attributes[anyCase: "etag"] = nil
+                document[anyCase: "attributes"] = .object(attributes)
+            }
+            return PartnerFD.json(.object(document))
         }
 
         router.put("/v1/customers/:id/profiles/billing") { request, context in

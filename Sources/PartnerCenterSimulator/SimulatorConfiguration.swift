@@ -52,6 +52,9 @@ public struct SimulatorConfiguration: Sendable {
     /// has been answered, so that the reader's ETag is stale when it writes (address fields; `null`
     /// removes one).
     public var editsAfterFirstRead: [String: JSONObject] = [:]
+    /// Customers whose profile is answered without `attributes.etag` (a hostile or broken
+    /// service). Default none.
+    public var profilesWithoutETag: Set<String> = []
     /// Customers the partner may not manage: answered 403 / 20002 (no commerce relationship).
     public var forbiddenCustomers: Set<String> = []
     /// Bearer tokens accepted without the token endpoint (like a ready `PARTNER_CENTER_ACCESS_TOKEN`).

@@ -150,7 +150,7 @@ struct WireFidelityTests {
     }
 
     /// The IDs a simulator generates for `count` customers (the same for the same seed and count).
-    private static func generatedIds(_ count: Int) async throws -> [String] {
+    static func generatedIds(_ count: Int) async throws -> [String] {
         var configuration = SimulatorConfiguration()
         configuration.generatedCustomers = count
         let probe = try await RunningSimulator.start(configuration)

@@ -137,4 +137,37 @@ struct WireTests {
         #expect(form.contains("resource=\(expected)"), "\(form)")
         #expect(transport.requests.first?.url.hasPrefix(cloud.authority) == true)
     }
+
+    @Test("the client itself refuses a PUT without the ETag it read: nothing reaches the wire")
+    func noPreconditionNoPut() async throws {
+        var read = try BillingProfile(json: try Self.fixture("get-billing-profile.response.json"))
+        var document = read.document
+        var attributes = try #require(document[anyCase: "attributes"]?.objectValue)
+        attributes[anyCase: "etag"] = nil
+        document[anyCase: "attributes"] = .object(attributes)
+        read = BillingProfile(document: document)
+        for placement in ETagPlacement.allCases {
+            let transport = ScriptedTransport([HTTPResponse(status: 200, body: read.body)])
+            await #expect(throws: PartnerCenterError.self) {
+                _ = try await client(transport, placement: placement).updateBillingProfile(
+                    customerId: "c", profile: read, correlationId: "k")
+            }
+            #expect(transport.requests.isEmpty)
+        }
+    }
+
+    @Test("a redirect is not followed: a failure that names where it pointed")
+    func redirect() async throws {
+        let transport = ScriptedTransport([
+            HTTPResponse(status: 301, headers: [("Location", "https://elsewhere.example/v1/customers/c")])
+        ])
+        await #expect {
+            _ = try await client(transport).billingProfile(customerId: "c", correlationId: "k")
+        } throws: { error in
+            let error = error as! PartnerCenterError
+            return error.status == 301 && error.summary.contains("https://elsewhere.example")
+                && error.summary.contains("never followed")
+        }
+        #expect(transport.requests.count == 1)
+    }
 }

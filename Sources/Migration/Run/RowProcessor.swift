@@ -42,6 +42,10 @@ struct RowProcessor: Sendable {
             case .unchanged:
                 return await finish(&result, .unchanged, logger: logger)
             case .change:
+                guard profile.etag?.isEmpty == false else {
+                    result.errors = [Self.noETag]
+                    return await finish(&result, .failed, logger: logger)
+                }
                 guard let journal else {
                     result.snapshot = .init(etag: profile.etag, before: plan.before, after: plan.after)
                     return Processed(result: with(result, .wouldChange), stop: nil)
@@ -315,6 +319,14 @@ struct RowProcessor: Sendable {
     static func changed(_ intent: JournalEntry.Intent) -> [AddressField] {
         AddressField.allCases.filter { intent.before[$0] != intent.after[$0] }
     }
+
+    /// The failure of a row whose profile came without an ETag: writing it would be an
+    /// unconditional overwrite.
+    static let noETag = RowIssue(
+        .partnerCenter, field: nil,
+        "Partner Center returned this customer's billing profile without an ETag (attributes.etag), so a write "
+            + "could not be made conditional: it would overwrite any concurrent change. Nothing was written; run "
+            + "`billing-migrate doctor --customer` on it, and report it to Microsoft if it persists.")
 
     private static func conflict(_ taken: [AddressField], fresh: AddressFields, retries: Int) -> RowIssue {
         guard !taken.isEmpty else {

@@ -55,11 +55,20 @@ public final class PartnerCenterClient: Sendable {
     public func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
         async throws(PartnerCenterError) -> BillingProfile?
     {
+        let placement = configuration.etagPlacement
+        guard let etag = profile.etag, !etag.isEmpty else {
+            // The one check at this boundary: a PUT without a precondition would overwrite whatever
+            // another writer did, so it is never sent.
+            throw PartnerCenterError(
+                kind: .invalidResponse, detail: "the profile has no ETag (attributes.etag); a write without one "
+                    + "would overwrite any concurrent change, so none was sent",
+                correlationId: correlationId)
+        }
         let response: HTTPResponse
         do {
             response = try await execute(
                 method: "PUT", path: "/v1/customers/\(customerId)/profiles/billing",
-                body: profile.placingETag(configuration.etagPlacement).body,
+                body: profile.placingETag(placement).body,
                 ifMatch: configuration.etagPlacement.inHeader ? profile.etag : nil, correlationId: correlationId,
                 retryAmbiguous: false)
         } catch  where error.kind == .invalidResponse {

@@ -49,8 +49,11 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
     /// An error from an error response, its body parsed in either of Partner Center's shapes.
     init(response: HTTPResponse, requestId: String?, correlationId: String?, retryAfter: Duration?) {
         let body = ErrorBody(response.body)
+        let detail =
+            (300..<400).contains(response.status)
+            ? "a redirect to \(response.header("Location") ?? "no Location")" : body.message
         self.init(
-            kind: .http, status: response.status, code: body.code, detail: body.message, requestId: requestId,
+            kind: .http, status: response.status, code: body.code, detail: detail, requestId: requestId,
             correlationId: correlationId, retryAfter: retryAfter)
     }
 
@@ -96,6 +99,10 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
             case 409, 412: advice = "the profile changed since it was read"
             case 429: advice = "Partner Center is throttling; the run slows down and retries"
             case 500...599: advice = "Partner Center had a server error; retried, then reported"
+            case 300...399:
+                advice =
+                    "redirects are never followed for Partner Center calls (they would carry the customer's data "
+                    + "elsewhere); check --endpoint, or the proxy in front of it"
             default: advice = "see Partner Center's description"
             }
             return "Partner Center answered HTTP \(status)\(codeText)\(said); \(advice)"

@@ -4,7 +4,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// ``HTTPTransport`` over AsyncHTTPClient: a connection pool sized to the run's concurrency,
-/// connect and read timeouts, TLS always verified (AsyncHTTPClient's default).
+/// connect and read timeouts, TLS always verified (AsyncHTTPClient's default), and redirects
+/// never followed: a 3xx would carry the customer's profile, and the token, to another origin.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
     private let maximumBodyBytes: Int
@@ -24,6 +25,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             connect: .nanoseconds(Int64(connectTimeout.nanoseconds)), read: .nanoseconds(Int64(readTimeout.nanoseconds))
         )
         configuration.httpVersion = .http1Only
+        configuration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         maximumBodyBytes = 8 << 20
     }
