@@ -60,7 +60,8 @@ public final class PartnerCenterClient: Sendable {
             // The one check at this boundary: a PUT without a precondition would overwrite whatever
             // another writer did, so it is never sent.
             throw PartnerCenterError(
-                kind: .invalidResponse, detail: "the profile has no ETag (attributes.etag); a write without one "
+                kind: .invalidResponse,
+                detail: "the profile has no ETag (attributes.etag); a write without one "
                     + "would overwrite any concurrent change, so none was sent",
                 correlationId: correlationId)
         }
