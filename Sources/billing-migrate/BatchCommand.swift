@@ -53,6 +53,7 @@ struct BatchCommand {
         configuration.verifyAddress = options.verifyAddress
         configuration.etagPlacement = connection.etagIn
         configuration.toolVersion = BillingMigrate.version
+        configuration.reproduceReports = !report.reports.isEmpty || report.failedRows != nil
         var csv = input
         if let savedPlan {
             do {
@@ -93,7 +94,7 @@ struct BatchCommand {
                     allowCountryChange: configuration.allowCountryChange)
                 writers.append(try SavedPlanWriter(path: savePlan, header: header))
             }
-            if let journal, journal.isComplete {
+            if let journal, journal.isComplete, !journal.hasOutcomes {
                 let sink = SinkGroup([ListingSink(quiet: runOptions.quiet)] + writers)
                 let report = try run.finishedReport(journal, sink: sink)
                 print(SummaryTable.render(report, command: command, input: input, journal: journal.journal.path))
@@ -101,7 +102,7 @@ struct BatchCommand {
                 return exitStatus(report)
             }
             let survey = try run.survey()
-            if let problem = await MigrationRun.preflight(open.client, country: "US") {
+            if journal?.isComplete != true, let problem = await MigrationRun.preflight(open.client, country: "US") {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
                 return .interrupted
             }
@@ -156,10 +157,7 @@ struct BatchCommand {
     /// 1 when any row, in this run or an earlier one of the journal, is invalid, failed or in conflict;
     /// under `--detailed-exitcode`, 4 when changes are pending and nothing else is wrong.
     private func exitStatus(_ report: MigrationRun.Report) -> ExitStatus {
-        let earlierFailures = [RowResult.Outcome.invalid, .failed, .conflict].reduce(0) {
-            $0 + (report.outcome.earlier[$1] ?? 0)
-        }
-        if report.outcome.summary.unsuccessful + earlierFailures > 0 { return .rowsFailed }
+        if report.outcome.summary.unsuccessful > 0 { return .rowsFailed }
         if detailedExitCode, report.outcome.summary.count(.wouldChange) > 0 { return .changesPending }
         return .success
     }

@@ -23,7 +23,7 @@ enum SummaryTable {
         if !report.outcome.earlier.isEmpty {
             let earlier = report.outcome.earlier.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
-            lines.append("  skipped rows were done by an earlier run: \(earlier)")
+            lines.append("  recorded by an earlier run of the journal (nothing sent for them): \(earlier)")
         }
         return lines.joined(separator: "\n")
     }

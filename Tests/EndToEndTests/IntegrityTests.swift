@@ -23,4 +23,56 @@ struct IntegrityTests {
         let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8)
         #expect(!journal.contains("\"etag\":null"))
     }
+
+    @Test("across runs every row keeps its latest outcome: transient failures retried, final ones listed again")
+    func outcomesAcrossRuns() async throws {
+        let ids = try await WireFidelityTests.generatedIds(10)
+        let outage = try await SimulatorFixture.start(rows: 10) {
+            $0.faults.serverErrorRate = 0.3
+            $0.forbiddenCustomers = [ids[0]]
+        }
+        func files(_ run: Int) -> (report: String, failed: String) {
+            (
+                outage.folder.appendingPathComponent("r\(run).json").path,
+                outage.folder.appendingPathComponent("f\(run).csv").path
+            )
+        }
+        func arguments(_ run: Int, _ fixture: SimulatorFixture) -> [String] {
+            [
+                "apply", outage.input, "--journal", outage.journal, "--max-attempts", "1", "--report",
+                files(run).report,
+                "--failed-rows", files(run).failed,
+            ] + fixture.connection
+        }
+        let first = try await ToolRunner.start(arguments(1, outage), environment: SimulatorFixture.environment).finish()
+        await outage.stop()
+        #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
+        let transient = (first.summaryCount("failed") ?? 0) - 1
+        #expect(transient > 0, "\(first.stdout)")
+
+        let healthy = try await SimulatorFixture.start(rows: 10) { $0.forbiddenCustomers = [ids[0]] }
+        defer { Task { await healthy.stop() } }
+        let second = try await ToolRunner.start(arguments(2, healthy), environment: SimulatorFixture.environment)
+            .finish()
+        #expect(second.status == 1, "\(second.stdout)\n\(second.stderr)")
+        #expect(second.summaryCount("applied") == 9, "\(second.stdout)")
+        #expect(second.summaryCount("failed") == 1, "\(second.stdout)")
+        #expect(await healthy.simulator.stats().writesPerCustomer.count == transient)
+        let failedRows = try String(contentsOfFile: files(2).failed, encoding: .utf8)
+        #expect(failedRows.split(whereSeparator: \.isNewline).count == 2, "\(failedRows)")
+        #expect(failedRows.contains(ids[0]))
+        let rows = try #require(try readReport(files(2).report)["rows"] as? [[String: Any]])
+        #expect(rows.count == 10)
+        #expect(rows.first { $0["customerId"] as? String == ids[0] }?["outcome"] as? String == "failed")
+
+        let requests = await healthy.simulator.stats().log.count
+        let third = try await ToolRunner.start(arguments(3, healthy), environment: SimulatorFixture.environment)
+            .finish()
+        #expect(third.status == 1, "\(third.stdout)\n\(third.stderr)")
+        let log = await healthy.simulator.stats().log
+        #expect(log.count == requests, "\(log.suffix(log.count - requests))\n\(third.stdout)")
+        let again = try #require(try readReport(files(3).report)["rows"] as? [[String: Any]])
+        #expect(again.map { $0["outcome"] as? String } == rows.map { $0["outcome"] as? String })
+        #expect(try String(contentsOfFile: files(3).failed, encoding: .utf8) == failedRows)
+    }
 }

@@ -74,10 +74,60 @@ struct JournalTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let (journal, replay) = try Journal.open(path: path)
         #expect(replay.tornTail)
-        try await journal.append(.complete(counts: [:]))
+        let outcome = JournalEntry.Outcome(
+            line: 2, customer: "c", outcome: .applied, correlationId: nil, status: 200, code: nil, message: nil)
+        try await journal.append(.outcome(outcome))
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(try Journal.read(path: path).complete == [:])
+        #expect(try Journal.read(path: path).outcomes[2] == outcome)
+    }
+
+    @Test("a file that is not a journal, even one line without a newline, is refused and left untouched")
+    func notAJournalUntouched() throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = #"{"important":"user config"}"#
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: RunRefusal.self) { try Journal.open(path: path) }
+        #expect(throws: RunRefusal.self) { try Journal.read(path: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test("an existing empty file is made 0600 before anything is written to it")
+    func emptyFileMadePrivate() throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = try Journal.open(path: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+    }
+
+    @Test("a journal is never opened through a symbolic link, dangling or not")
+    func symbolicLink() throws {
+        let link = path()
+        let target = path()
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(throws: RunRefusal.self) { try Journal.open(path: link) }
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    @Test(
+        "an impossible completion record is refused by apply and status alike",
+        arguments: [
+            #"{"type":"complete","counts":{"applied":9223372036854775807,"failed":9223372036854775807}}"#,
+            #"{"type":"complete","counts":{}}"#,
+            #"{"type":"complete","counts":{"applied":3}}"#,
+            #"{"type":"complete","counts":{"applied":-1,"failed":4}}"#,
+        ])
+    func impossibleComplete(line: String) throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = String(decoding: JournalEntry.header(header).json, as: UTF8.self) + "\n" + line + "\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: RunRefusal.self) { try Journal.open(path: path) }
+        #expect(throws: RunRefusal.self) { try Journal.open(path: path, replayOutcomes: true) }
+        #expect(throws: RunRefusal.self) { try Journal.read(path: path) }
     }
 
     @Test("a file that is not a journal is refused with its line")

@@ -5,10 +5,31 @@
 #endif
 
 extension Journal {
+    /// Checks that an open file may be used as a journal: a regular file, empty or starting with a
+    /// complete journal header line. Changes nothing.
+    /// - Returns: the file's size.
+    static func checkHead(descriptor: Int32, path: String) throws(RunRefusal) -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw RunRefusal(.input, "\(path) is not a regular file; give a file path for --journal.")
+        }
+        guard status.st_size > 0 else { return 0 }
+        var head = [UInt8](repeating: 0, count: Int(min(status.st_size, 64 * 1024)))
+        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        let line = head[..<max(0, count)].firstIndex(of: UInt8(ascii: "\n")).map { head[..<$0] }
+        guard let line, case .header? = JournalEntry(json: line) else {
+            throw RunRefusal(
+                .input,
+                "\(path) is not a billing-migrate journal (its first line is not a journal header); it was left "
+                    + "untouched. Give another --journal path.")
+        }
+        return Int(status.st_size)
+    }
+
     /// The replay of a journal whose last line is a `complete` record: its header and counts, read
     /// from its first and last lines only, so that re-running a finished million-row job costs
     /// nothing. `nil` when the journal does not end that way.
-    static func finishedReplay(descriptor: Int32) -> Replay? {
+    static func finishedReplay(descriptor: Int32, path: String) throws(RunRefusal) -> Replay? {
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size > 0 else { return nil }
         func line(at offset: off_t, length: Int) -> [UInt8] {
@@ -26,10 +47,48 @@ extension Journal {
         guard let end = head.firstIndex(of: UInt8(ascii: "\n")),
             case .header(let header)? = JournalEntry(json: head[..<end])
         else { return nil }
+        let between = Int(status.st_size) - (end + 1) - (last.count + 1)
+        try checkComplete(counts, header: header, outcomeLines: nil, fileSize: between, path: path)
         var replay = Replay()
         replay.header = header
         replay.complete = counts
         return replay
+    }
+
+    /// Refuses a `complete` record that cannot be true of its journal: a count that is negative or
+    /// larger than the rows, counts that do not add up to the rows, or too few outcome lines (or,
+    /// when they were not read, too few bytes between the header and the record: an outcome line
+    /// holds at least a customer GUID and a correlation GUID) for every row the counts say was written.
+    static func checkComplete(
+        _ counts: [String: Int], header: JournalEntry.Header, outcomeLines: Int?, fileSize: Int, path: String
+    ) throws(RunRefusal) {
+        func impossible(_ why: String) -> RunRefusal {
+            RunRefusal(
+                .input,
+                "\(path): the journal's completion record cannot be right (\(why)); it was not written by a "
+                    + "finished run of this tool. Give another --journal path.")
+        }
+        var total = 0
+        for (outcome, count) in counts {
+            guard count >= 0, count <= header.rows else {
+                throw impossible("\(outcome) \(count) of \(header.rows) rows")
+            }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw impossible("the counts overflow") }
+            total = sum
+        }
+        guard total == header.rows else { throw impossible("the counts add up to \(total), not \(header.rows) rows") }
+        // Rows refused before any request (invalid offline, repeats) have no outcome line; these do.
+        let journaled = [RowResult.Outcome.applied, .unchanged, .failed, .conflict].reduce(0) {
+            $0 + (counts[$1.rawValue] ?? 0)
+        }
+        if let outcomeLines, outcomeLines < journaled {
+            throw impossible("\(journaled) rows counted, \(outcomeLines) outcomes recorded")
+        }
+        let (needed, overflow) = journaled.multipliedReportingOverflow(by: 80)
+        guard !overflow, fileSize >= needed else {
+            throw impossible("\(journaled) rows counted, but the file is too short to record them")
+        }
     }
 
     /// Reads every entry of an open journal, cutting off a torn last line so that appends start
@@ -75,6 +134,10 @@ extension Journal {
                 throw RunRefusal(
                     .input, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
             }
+        }
+        if let counts = replay.complete, let header = replay.header {
+            try checkComplete(
+                counts, header: header, outcomeLines: replay.outcomes.count, fileSize: Int(offset), path: path)
         }
         if lineNumber > 0 || replay.tornTail, replay.header == nil,
             !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty

@@ -43,12 +43,25 @@ public actor Journal {
     }
 
     /// Opens `path` (creating it, mode 0600), takes its lock, cuts a torn last line, and replays it.
+    ///
+    /// A file is only ever opened as a journal: an existing one must be empty (it is then made
+    /// 0600) or start with this tool's journal header, and a symbolic link is never followed (it
+    /// could point anywhere, or create a file there). Anything else is refused untouched.
     /// - Throws: ``RunRefusal``: `.unavailable` when another process holds it, `.input` when it cannot be
     ///   read or written, or is not a journal.
-    public static func open(path: String) throws(RunRefusal) -> (Journal, Replay) {
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw RunRefusal(.input, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
+    /// - Parameter replayOutcomes: read every outcome even of a finished journal (to reproduce its
+    ///   reports); otherwise a finished journal is answered from its first and last lines.
+    public static func open(path: String, replayOutcomes: Bool = false) throws(RunRefusal) -> (Journal, Replay) {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw openFailure(path) }
+        do throws(RunRefusal) {
+            if try checkHead(descriptor: descriptor, path: path) == 0, fchmod(descriptor, 0o600) != 0 {
+                throw RunRefusal(
+                    .input, "\(path): cannot make the journal private (\(String(cString: strerror(errno)))).")
+            }
+        } catch {
+            close(descriptor)
+            throw error
         }
         if let holder = JournalLock.tryLock(descriptor) {
             close(descriptor)
@@ -58,7 +71,7 @@ public actor Journal {
         }
         do {
             let replay: Replay
-            if let finished = finishedReplay(descriptor: descriptor) {
+            if !replayOutcomes, let finished = try finishedReplay(descriptor: descriptor, path: path) {
                 replay = finished
             } else {
                 replay = try self.replay(descriptor: descriptor, path: path)
@@ -73,12 +86,19 @@ public actor Journal {
     /// Reads a journal without locking or changing it (for `status`).
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
     public static func read(path: String) throws(RunRefusal) -> Replay {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw RunRefusal(.input, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
-        }
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { throw openFailure(path) }
         defer { close(descriptor) }
+        _ = try checkHead(descriptor: descriptor, path: path)
         return try replay(descriptor: descriptor, path: path, repair: false)
+    }
+
+    private static func openFailure(_ path: String) -> RunRefusal {
+        if errno == ELOOP {
+            return RunRefusal(
+                .input, "\(path) is a symbolic link; a journal is never opened through one. Give its real path.")
+        }
+        return RunRefusal(.input, "\(path): cannot open the journal (\(String(cString: strerror(errno)))).")
     }
 
     /// Appends `entry` and returns once it is on disk.

@@ -40,6 +40,10 @@ public enum JournalEntry: Sendable, Equatable {
         public var message: String?
         /// Values Partner Center stored in another form than sent, by field.
         public var stored: AddressFields?
+
+        /// A failure that another run may not meet: no answer, 408, 429 or a 5xx. Resuming does
+        /// such a row again; other outcomes are final.
+        public var isTransientFailure: Bool { RowResult.isTransientFailure(outcome, status: status, code: code) }
     }
 
     /// The entry as one JSON line, without the line feed.

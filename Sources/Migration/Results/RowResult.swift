@@ -58,6 +58,18 @@ public struct RowResult: Sendable, Equatable {
     /// Values Partner Center stored in another form than the row sent (recorded in the journal).
     public var stored = AddressFields()
 
+    /// A failure another run may not meet: no answer, 408, 429 or a 5xx. Resuming does such a row
+    /// again; other outcomes are final.
+    public var isTransientFailure: Bool {
+        Self.isTransientFailure(outcome, status: httpStatus, code: partnerCenterCode)
+    }
+
+    static func isTransientFailure(_ outcome: Outcome, status: Int?, code: String?) -> Bool {
+        guard outcome == .failed else { return false }
+        guard let status else { return code == nil }
+        return status == 408 || status == 429 || (500...599).contains(status)
+    }
+
     public init(
         line: Int, customerId: String, outcome: Outcome, errors: [RowIssue] = [], warnings: [RowIssue] = [],
         changes: [Change] = []

@@ -20,6 +20,8 @@ public struct BatchRunner {
         public var unfinished: Int
         /// Outcomes recorded by earlier runs for the rows this run skipped.
         public var earlier: [RowResult.Outcome: Int]
+        /// Rows that failed for a transient reason: the next run does them again.
+        public var transientFailures = 0
     }
 
     let command: Command
@@ -85,8 +87,10 @@ public struct BatchRunner {
         var earlier: [RowResult.Outcome: Int] = [:]
         var unfinished = 0
         var ordered = OrderedResults()
+        var transientFailures = 0
         func emit(_ sequence: Int, _ result: RowResult) throws {
             progress.record(result.outcome)
+            if result.isTransientFailure { transientFailures += 1 }
             for ready in ordered.add(sequence, result) {
                 summary.add(ready)
                 try sink.write(ready)
@@ -129,7 +133,9 @@ public struct BatchRunner {
             }
             while running > 0 { try await settleOne() }
         }
-        return Outcome(summary: summary, stopReason: stop.stopReason, unfinished: unfinished, earlier: earlier)
+        return Outcome(
+            summary: summary, stopReason: stop.stopReason, unfinished: unfinished, earlier: earlier,
+            transientFailures: transientFailures)
     }
 
     /// The result of a row that needs no request: invalid offline, a repeat, or done by an earlier run.
@@ -157,16 +163,24 @@ public struct BatchRunner {
         return nil
     }
 
-    /// The result of a row an earlier run with the journal finished: skipped, nothing sent.
+    /// The result of a row an earlier run with the journal finished, as that run recorded it:
+    /// nothing is sent. A row that failed for a transient reason (no answer, 408, 429, 5xx) is not
+    /// finished: it is done again.
     private func doneEarlier(line: Int, customer: String, earlier: inout [RowResult.Outcome: Int]) -> RowResult? {
-        guard let done = replay?.outcomes[line], done.customer == customer else { return nil }
+        guard let done = replay?.outcomes[line], done.customer == customer, !done.isTransientFailure else {
+            return nil
+        }
         earlier[done.outcome, default: 0] += 1
-        var result = RowResult(line: line, customerId: customer, outcome: .skipped)
+        var result = RowResult(line: line, customerId: customer, outcome: done.outcome)
         result.correlationId = done.correlationId
         result.httpStatus = done.status
         result.partnerCenterCode = done.code
+        if let message = done.message, [.invalid, .failed, .conflict].contains(done.outcome) {
+            result.errors.append(RowIssue(done.outcome == .conflict ? .conflict : .partnerCenter, field: nil, message))
+        }
         result.warnings.append(
-            RowIssue(.doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run; nothing sent this time"))
+            RowIssue(
+                .doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run of this journal; nothing sent"))
         return result
     }
 

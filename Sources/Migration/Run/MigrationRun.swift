@@ -51,13 +51,15 @@ public struct MigrationRun {
 
         /// Whether an earlier run finished every row: nothing is left to read or send.
         public var isComplete: Bool { replay.complete != nil }
+        /// Whether the finished journal was replayed row by row (its rows can be reported again).
+        public var hasOutcomes: Bool { !replay.outcomes.isEmpty }
     }
 
     /// Opens the journal for `apply`: locks it and checks it belongs to this input.
     /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
     public func openJournal() throws -> OpenJournal? {
         guard let path = configuration.journalPath else { return nil }
-        let (journal, replay) = try Journal.open(path: path)
+        let (journal, replay) = try Journal.open(path: path, replayOutcomes: configuration.reproduceReports)
         let digest: String
         do {
             digest = try configuration.savedPlan?.sha256 ?? InputDigest.sha256(path: configuration.input)
@@ -89,7 +91,7 @@ public struct MigrationRun {
         survey: InputSurvey, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress
     ) async throws -> Report {
         if let open {
-            if open.isComplete { return try finishedReport(open, sink: sink) }
+            if open.isComplete, !open.hasOutcomes { return try finishedReport(open, sink: sink) }
             if open.replay.header == nil {
                 try await open.journal.append(
                     .header(
@@ -113,10 +115,12 @@ public struct MigrationRun {
         runner.savedPlan = configuration.savedPlan
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
-        if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0 {
+        // Complete only when no row is left to do: not after a stop, nor with transient failures.
+        if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0,
+            outcome.transientFailures == 0, open?.isComplete != true
+        {
             var counts: [String: Int] = [:]
-            for (outcome, count) in outcome.earlier { counts[outcome.rawValue, default: 0] += count }
-            for result in RowResult.Outcome.allCases where result != .skipped {
+            for result in RowResult.Outcome.allCases {
                 counts[result.rawValue, default: 0] += outcome.summary.count(result)
             }
             try await journal.append(.complete(counts: counts.filter { $0.value > 0 }))

@@ -26,6 +26,10 @@ public struct RunConfiguration: Sendable {
     /// Where PUTs carry the ETag (`--etag-in`), as the client was configured; named when the
     /// service refuses it. Default both.
     public var etagPlacement = ETagPlacement.both
+    /// Whether reports or a failed-rows file are written: a finished journal is then replayed row
+    /// by row so that they list every row as recorded, instead of answered from its counts.
+    /// Default off.
+    public var reproduceReports = false
     /// Recorded in the journal header. Default `unknown`.
     public var toolVersion = "unknown"
 
