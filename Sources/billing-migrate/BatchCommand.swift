@@ -38,12 +38,36 @@ struct BatchCommand {
         self.options = options
     }
 
+    /// Every file the command reads or writes, by the option that names it.
+    private var files: CommandFiles {
+        var files = CommandFiles()
+        if let savedPlan {
+            files.reads("--plan", savedPlan)
+            files.reads("the corrections file", planInput)
+        } else {
+            files.reads("the corrections file", input)
+        }
+        files.writes("--journal", journal)
+        for path in report.reports { files.writes("--report", path) }
+        files.writes("--failed-rows", report.failedRows)
+        files.writes("--undo-file", undoFile)
+        files.writes("--save-plan", savePlan)
+        files.writes("--sandbox-state", connection.sandbox ? connection.sandboxState : nil)
+        return files
+    }
+
     private var report: ReportOptions { options.report }
     private var connection: ConnectionOptions { options.connection }
     private var runOptions: RunOptions { options.run }
 
     func run() async throws {
         let logger = runOptions.logger()
+        do {
+            try files.checkDistinct()
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        }
         var configuration = RunConfiguration(command: command, input: input)
         configuration.inputOptions = try options.format.fileOptions()
         configuration.concurrency = connection.concurrency

@@ -32,6 +32,16 @@ struct Validate: ParsableCommand {
     func run() throws {
         Console.use(logFormat)
         let options = try input.fileOptions()
+        var files = CommandFiles()
+        files.reads("the corrections file", input.input)
+        for path in report.reports { files.writes("--report", path) }
+        files.writes("--failed-rows", report.failedRows)
+        do {
+            try files.checkDistinct()
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus.usage.exitCode
+        }
         do {
             let writers = try report.sinks(command: "validate", input: input.input, csv: input.input, options: options)
             let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)

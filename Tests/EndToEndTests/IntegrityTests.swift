@@ -75,4 +75,33 @@ struct IntegrityTests {
         #expect(again.map { $0["outcome"] as? String } == rows.map { $0["outcome"] as? String })
         #expect(try String(contentsOfFile: files(3).failed, encoding: .utf8) == failedRows)
     }
+
+    @Test("an output path that names the input, the journal or another output is refused before anything")
+    func outputClashes() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 3)
+        defer { Task { await fixture.stop() } }
+        let input = fixture.input
+        let journal = fixture.folder.appendingPathComponent("r.json").path
+        let plan = fixture.folder.appendingPathComponent("a.json").path
+        let link = fixture.folder.appendingPathComponent("link.csv").path
+        try FileManager.default.linkItem(atPath: input, toPath: link)
+        let before = try String(contentsOfFile: input, encoding: .utf8)
+        let cases: [[String]] = [
+            ["validate", input, "--failed-rows", input],
+            ["validate", input, "--report", link],
+            ["apply", input, "--journal", journal, "--report", journal],
+            ["apply", input, "--journal", journal, "--undo-file", journal],
+            ["apply", input, "--journal", input],
+            ["plan", input, "--report", plan, "--save-plan", fixture.folder.path + "/./a.json"],
+        ]
+        for arguments in cases {
+            let output =
+                arguments[0] == "validate" ? try ToolRunner.run(arguments) : try await fixture.run(arguments)
+            #expect(output.status == 2, "\(arguments): \(output.stderr)")
+            #expect(output.stderr.contains("name the same file"), "\(arguments): \(output.stderr)")
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == before)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(await fixture.simulator.stats().log.isEmpty)
+    }
 }
