@@ -104,4 +104,44 @@ struct IntegrityTests {
         #expect(!FileManager.default.fileExists(atPath: journal))
         #expect(await fixture.simulator.stats().log.isEmpty)
     }
+
+    /// The plan at `path` with `edit` applied to its text and the checksum made again (a forgery).
+    private static func forge(_ path: String, _ edit: (String) -> String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let end = try #require(text.range(of: "\"checksum\":")).lowerBound
+        let body = edit(String(text[..<end]))
+        let hasher = Process()
+        hasher.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let pipe = Pipe()
+        let input = Pipe()
+        hasher.standardOutput = pipe
+        hasher.standardInput = input
+        try hasher.run()
+        input.fileHandleForWriting.write(Data(body.utf8))
+        try input.fileHandleForWriting.close()
+        hasher.waitUntilExit()
+        let digest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+        try (body + "\"checksum\":\"sha256:\(digest)\"}\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test("a forged plan cannot slip a country change or an invalid value past apply's own checks")
+    func forgedPlan() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 3)
+        defer { Task { await fixture.stop() } }
+        let ids = await fixture.simulator.customerIds()
+        let input = fixture.folder.appendingPathComponent("move.csv").path
+        try "customerId,country,state,postalCode,city\n\(ids[0]),CA,ON,K1A 0B1,Ottawa\n\(ids[1]),,,,Sometown\n"
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        let plan = fixture.folder.appendingPathComponent("plan.json").path
+        let planned = try await fixture.run(["plan", input, "--allow-country-change", "--save-plan", plan])
+        #expect(planned.status == 0, "\(planned.stdout)\n\(planned.stderr)")
+        try Self.forge(plan) {
+            $0.replacingOccurrences(of: "\"city\":\"Sometown\"", with: "\"city\":\"\",\"region\":\"X\"")
+        }
+        let applied = try await fixture.run(["apply", "--plan", plan, "--journal", fixture.journal])
+        #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(applied.summaryCount("invalid") == 2, "\(applied.stdout)")
+        #expect(applied.stdout.contains("country-change"))
+        #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
+    }
 }

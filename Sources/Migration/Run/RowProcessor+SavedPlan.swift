@@ -21,9 +21,20 @@ extension RowProcessor {
                 result.errors = [Self.stale(row, now: profile)]
                 return await finish(&result, .conflict, logger: logger)
             }
-            guard let journal else { return Processed(result: with(result, .wouldChange), stop: nil) }
             var changes = FieldMap<FieldChange>()
             for field in fields { changes[field] = row.after[field].map(FieldChange.set) ?? .clear }
+            // A plan is a review artifact, not a security boundary: its rows are checked again, by
+            // the rules of this run (its own --allow-country-change included), before any write.
+            let country = row.after[.country] ?? profile.address[.country]
+            let served =
+                if let country { await rules.rules(for: country, correlationId: correlationId) } else {
+                    nil as ServedRules?
+                }
+            if case .invalid(let issues) = planner.plan(changes, current: profile.address, rules: served).verdict {
+                result.errors = issues
+                return await finish(&result, .invalid, logger: logger)
+            }
+            guard let journal else { return Processed(result: with(result, .wouldChange), stop: nil) }
             let intent = JournalEntry.Intent(
                 line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
                 before: row.before, after: row.after)
