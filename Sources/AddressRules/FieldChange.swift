@@ -1,15 +1,53 @@
+import Foundation
+
 /// The change a cell asks for.
 public enum FieldChange: Sendable, Equatable, Hashable {
     /// Set the field to this value (trimmed, and normalized once validated).
     case set(String)
     /// Remove the field (the cell said `<clear>`).
     case clear
+    /// Set the field to exactly this text, not trimmed and not normalized (the cell said
+    /// `<value:TEXT>`): how an undo file restores an empty value, surrounding spaces, a value not in
+    /// normal form, or the literal text `<clear>`.
+    case exactly(String)
 
     /// The cell text that means "remove this field".
     public static let clearMarker = "<clear>"
+    /// How a cell that holds an exact value starts; it ends with `>`.
+    public static let exactPrefix = "<value:"
 
     /// The value the field ends with, `nil` when cleared.
     public var value: String? {
-        if case .set(let value) = self { value } else { nil }
+        switch self {
+        case .set(let value), .exactly(let value): value
+        case .clear: nil
+        }
+    }
+
+    /// Whether the value is to be taken exactly as given.
+    public var isExact: Bool {
+        if case .exactly = self { true } else { false }
+    }
+
+    /// The change a cell asks for: `<clear>`, `<value:TEXT>`, or `nil` for an empty cell (keep).
+    /// - Parameter cell: the cell with surrounding white space trimmed.
+    public init?(cell: String) {
+        if cell.isEmpty { return nil }
+        if cell == Self.clearMarker {
+            self = .clear
+        } else if cell.hasPrefix(Self.exactPrefix), cell.hasSuffix(">") {
+            self = .exactly(String(cell.dropFirst(Self.exactPrefix.count).dropLast()))
+        } else {
+            self = .set(cell)
+        }
+    }
+
+    /// The cell that asks for `value` exactly as it is: the plain text where trimming and reading
+    /// it back give it unchanged, otherwise `<value:…>`.
+    public static func cell(exactly value: String) -> String {
+        let plain =
+            !value.isEmpty && value == value.trimmingCharacters(in: .whitespacesAndNewlines)
+            && value != clearMarker && !value.hasPrefix(exactPrefix)
+        return plain ? value : exactPrefix + value + ">"
     }
 }

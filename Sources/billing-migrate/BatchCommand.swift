@@ -214,7 +214,9 @@ struct BatchCommand {
     /// `--undo-file`: the values every applied row of the journal replaced, as a corrections file.
     private func writeUndo(_ file: PrivateFile?, journal: String) throws {
         guard let file else { return }
-        let rows = try UndoFile.write(journal: journal, into: file)
+        let written = try UndoFile.write(journal: journal, into: file)
+        for warning in written.warnings { Console.error("warning: \(warning)") }
+        let rows = written.rows
         print(
             "undo file: \(file.path) (\(rows) row\(rows == 1 ? "" : "s")); to revert, run `billing-migrate apply "
                 + "\(file.path) --journal <a new journal>` with the same connection options.")

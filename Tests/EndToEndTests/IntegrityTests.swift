@@ -144,4 +144,47 @@ struct IntegrityTests {
         #expect(applied.stdout.contains("country-change"))
         #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
     }
+
+    @Test("the undo file restores exactly: an empty value, surrounding spaces, and the literal text <clear>")
+    func exactUndo() async throws {
+        let originals: [[String: String]] = [
+            ["addressLine2": "", "city": "  Redmond ", "firstName": "<clear>"],
+            ["addressLine2": "<value:x>", "city": "Redmond", "firstName": " Ann"],
+        ]
+        let customers = originals.enumerated().map { index, fields in
+            RulesLayeringTests.customer(
+                index + 1, ["country": "US", "state": "WA", "postalCode": "98052"].merging(fields) { $1 })
+        }
+        var configuration = SimulatorConfiguration()
+        configuration.seedCustomers = customers
+        let simulator = try await RunningSimulator.start(configuration)
+        defer { Task { await simulator.stop() } }
+        let folder = try temporaryDirectory()
+        let input = folder.appendingPathComponent("in.csv").path
+        var csv = "customerId,addressLine2,city,firstName\n"
+        for customer in customers { csv += "\(customer.customerId),Suite 9,Kirkland,Jo\n" }
+        try csv.write(toFile: input, atomically: true, encoding: .utf8)
+        let undo = folder.appendingPathComponent("undo.csv").path
+        func run(_ arguments: [String]) async throws -> ToolRunner.Output {
+            try await ToolRunner.start(
+                arguments + ["--endpoint", simulator.baseURL], environment: SimulatorFixture.environment
+            )
+            .finish()
+        }
+        let applied = try await run([
+            "apply", input, "--journal", folder.appendingPathComponent("j1").path, "--undo-file", undo,
+        ])
+        #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
+        let undoText = try String(contentsOfFile: undo, encoding: .utf8)
+        let reverted = try await run(["apply", undo, "--journal", folder.appendingPathComponent("j2").path])
+        #expect(
+            reverted.status == 0, "\(reverted.stdout)\n\(reverted.stderr)\n\(undoText)")
+        #expect(reverted.summaryCount("applied") == 2)
+        for (customer, fields) in zip(customers, originals) {
+            let address = await simulator.simulator.profile(customer.customerId)?["defaultAddress"]?.objectValue
+            for (key, value) in fields {
+                #expect(address?[key] == .string(value), "\(customer.customerId) \(key)")
+            }
+        }
+    }
 }

@@ -67,11 +67,7 @@ public struct InputRow: Sendable {
                     canonicalId =
                         cell.count == 36 && !cell.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
                 case .address(let field):
-                    if cell.elementsEqual(FieldChange.clearMarker.utf8) {
-                        changes[field] = .clear
-                    } else if !cell.isEmpty {
-                        changes[field] = .set(String(decoding: cell, as: UTF8.self))
-                    }
+                    if !cell.isEmpty { changes[field] = FieldChange(cell: String(decoding: cell, as: UTF8.self)) }
                 }
             }
         }

@@ -44,7 +44,7 @@ public struct BillingProfile: Sendable, Equatable {
         var address = document[anyCase: "defaultAddress"]?.objectValue ?? JSONObject()
         for (field, change) in changes {
             switch change {
-            case .set(let value): address[anyCase: field.rawValue] = .string(value)
+            case .set(let value), .exactly(let value): address[anyCase: field.rawValue] = .string(value)
             case .clear: address[anyCase: field.rawValue] = .null
             }
         }
