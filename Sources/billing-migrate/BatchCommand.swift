@@ -126,7 +126,9 @@ struct BatchCommand {
                 return exitStatus(report)
             }
             let survey = try run.survey()
-            if journal?.isComplete != true, let problem = await MigrationRun.preflight(open.client, country: "US") {
+            if journal?.isComplete != true || force,
+                let problem = await MigrationRun.preflight(open.client, country: "US")
+            {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
                 return .interrupted
             }

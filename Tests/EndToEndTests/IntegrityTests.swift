@@ -187,4 +187,26 @@ struct IntegrityTests {
             }
         }
     }
+
+    @Test("--force after an edit: the edited finished row is done again, the identical ones stay done")
+    func forceEditedRow() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 4)
+        defer { Task { await fixture.stop() } }
+        let first = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        let text = try String(contentsOfFile: fixture.input, encoding: .utf8)
+        try text.replacingOccurrences(of: "Newtown 2", with: "Newtown 9").write(
+            toFile: fixture.input, atomically: true, encoding: .utf8)
+        let refused = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+        #expect(refused.status == 2)
+        let forced = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal, "--force"])
+        #expect(forced.status == 0, "\(forced.stdout)\n\(forced.stderr)")
+        #expect(forced.stdout.contains("row has changed since (--force)"))
+        let ids = await fixture.simulator.customerIds()
+        let stats = await fixture.simulator.stats()
+        #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 5)
+        #expect(
+            await fixture.simulator.simulator.profile(ids[2])?["defaultAddress"]?.objectValue?["city"]
+                == .string("Newtown 9"))
+    }
 }

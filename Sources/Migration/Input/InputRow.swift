@@ -94,3 +94,27 @@ public struct InputRow: Sendable {
         self.issues = issues
     }
 }
+
+extension InputRow {
+    /// What the row asks for, as a short digest (FNV-1a, 64 bits, hex): the journal records it with
+    /// the row's outcome, so that `--force` can tell a row edited since an earlier run.
+    public var changesDigest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+        }
+        for (field, change) in changes {
+            mix(field.rawValue.utf8)
+            switch change {
+            case .set(let value): mix([1] + Array(value.utf8))
+            case .exactly(let value): mix([2] + Array(value.utf8))
+            case .clear: mix([3])
+            }
+            mix([0])
+        }
+        return String(hash, radix: 16)
+    }
+}

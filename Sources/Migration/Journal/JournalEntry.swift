@@ -40,6 +40,8 @@ public enum JournalEntry: Sendable, Equatable {
         public var message: String?
         /// Values Partner Center stored in another form than sent, by field.
         public var stored: AddressFields?
+        /// The digest of what the input row asked for, when it came from an input row.
+        public var input: String?
 
         /// A failure that another run may not meet: no answer, 408, 429 or a 5xx. Resuming does
         /// such a row again; other outcomes are final.
@@ -76,6 +78,7 @@ public enum JournalEntry: Sendable, Equatable {
             if let value = outcome.code { object["code"] = .string(value) }
             if let value = outcome.message { object["message"] = .string(value) }
             if let value = outcome.stored { object["stored"] = value.jsonValue }
+            if let value = outcome.input { object["input"] = .string(value) }
         case .complete(let counts):
             object["type"] = .string("complete")
             object["counts"] = .object(
@@ -111,7 +114,7 @@ public enum JournalEntry: Sendable, Equatable {
                 Outcome(
                     line: line, customer: customer, outcome: outcome, correlationId: string("correlationId"),
                     status: int("status"), code: string("code"), message: string("message"),
-                    stored: object["stored"].map { AddressFields(json: $0) }))
+                    stored: object["stored"].map { AddressFields(json: $0) }, input: string("input")))
         case "complete":
             var counts: [String: Int] = [:]
             for member in object["counts"]?.objectValue?.members ?? [] {

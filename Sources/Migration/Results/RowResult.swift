@@ -57,6 +57,8 @@ public struct RowResult: Sendable, Equatable {
     public var snapshot: Snapshot?
     /// Values Partner Center stored in another form than the row sent (recorded in the journal).
     public var stored = AddressFields()
+    /// The digest of what the input row asked for (``InputRow/changesDigest``), recorded in the journal.
+    public var inputDigest: String?
 
     /// A failure another run may not meet: no answer, 408, 429 or a 5xx. Resuming does such a row
     /// again; other outcomes are final.

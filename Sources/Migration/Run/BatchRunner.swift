@@ -36,6 +36,8 @@ public struct BatchRunner {
 
     /// The plan being applied (`apply --plan`): its rows instead of the input's.
     var savedPlan: SavedPlanFile?
+    /// `--force`: rows edited since an earlier run of the journal are done again.
+    var force = false
 
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
@@ -49,7 +51,13 @@ public struct BatchRunner {
             if let immediate = immediateResult(row, warnings: warnings, earlier: &earlier) { return .result(immediate) }
             let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
             let checked = row
-            return .task { await processor.process(checked, customerId: checked.customerLabel, pendingIntent: pending) }
+            let edited = editedSinceEarlierRun(row)
+            return .task {
+                var processed = await processor.process(
+                    checked, customerId: checked.customerLabel, pendingIntent: pending)
+                if let edited { processed.result.warnings.append(edited) }
+                return processed
+            }
         } notStarted: { row, why in
             Self.notStarted(line: row.line, customer: row.customerLabel, why: why)
         }
@@ -155,7 +163,9 @@ public struct BatchRunner {
             result.outcome = .skipped
             return result
         }
-        if var done = doneEarlier(line: row.line, customer: row.customerLabel, earlier: &earlier) {
+        if editedSinceEarlierRun(row) == nil,
+            var done = doneEarlier(line: row.line, customer: row.customerLabel, earlier: &earlier)
+        {
             done.warnings = warnings + done.warnings
             done.changes = result.changes
             return done
@@ -182,6 +192,18 @@ public struct BatchRunner {
             RowIssue(
                 .doneEarlier, field: nil, "\(done.outcome.rawValue) in an earlier run of this journal; nothing sent"))
         return result
+    }
+
+    /// Under `--force`, why a row an earlier run finished is planned again: the input row asks
+    /// for something else than the row that run did. `nil` when it is the same row, or not forced.
+    private func editedSinceEarlierRun(_ row: InputRow) -> RowIssue? {
+        guard force, let done = replay?.outcomes[row.line], done.customer == row.customerLabel,
+            let recorded = done.input, recorded != row.changesDigest
+        else { return nil }
+        return RowIssue(
+            .doneEarlier, field: nil,
+            "\(done.outcome.rawValue) in an earlier run, but the row has changed since (--force): planned and "
+                + "done again")
     }
 
     private static func notStarted(line: Int, customer: String, why: String) -> RowResult {

@@ -59,7 +59,8 @@ public struct MigrationRun {
     /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
     public func openJournal() throws -> OpenJournal? {
         guard let path = configuration.journalPath else { return nil }
-        let (journal, replay) = try Journal.open(path: path, replayOutcomes: configuration.reproduceReports)
+        let (journal, replay) = try Journal.open(
+            path: path, replayOutcomes: configuration.reproduceReports || configuration.force)
         let digest: String
         do {
             digest = try configuration.savedPlan?.sha256 ?? InputDigest.sha256(path: configuration.input)
@@ -113,11 +114,12 @@ public struct MigrationRun {
             concurrency: max(1, configuration.concurrency),
             stop: stop, progress: progress)
         runner.savedPlan = configuration.savedPlan
+        runner.force = configuration.force
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         // Complete only when no row is left to do: not after a stop, nor with transient failures.
         if let journal = journal?.0, outcome.stopReason == nil, outcome.unfinished == 0,
-            outcome.transientFailures == 0, open?.isComplete != true
+            outcome.transientFailures == 0
         {
             var counts: [String: Int] = [:]
             for result in RowResult.Outcome.allCases {

@@ -28,6 +28,7 @@ struct RowProcessor: Sendable {
 
     func process(_ row: InputRow, customerId: String, pendingIntent: JournalEntry.Intent?) async -> Processed {
         var (result, logger) = start(line: row.line, customerId: customerId)
+        result.inputDigest = row.changesDigest
         let correlationId = result.correlationId ?? ""
         do {
             var profile = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
@@ -302,7 +303,7 @@ struct RowProcessor: Sendable {
                         line: result.line, customer: result.customerId, outcome: outcome,
                         correlationId: result.correlationId, status: result.httpStatus, code: result.partnerCenterCode,
                         message: result.errors.first?.message,
-                        stored: result.stored.isEmpty ? nil : result.stored)))
+                        stored: result.stored.isEmpty ? nil : result.stored, input: result.inputDigest)))
             return Processed(result: result, stop: nil)
         } catch {
             return Processed(result: result, stop: "\(error)")
