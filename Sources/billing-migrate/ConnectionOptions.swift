@@ -55,7 +55,9 @@ struct ConnectionOptions: ParsableArguments {
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256.") }
         guard (1...20).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 20.") }
-        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be a positive number per minute.") }
+        if let rateLimit, !(rateLimit > 0 && rateLimit <= 1_000_000) {
+            throw ValidationError("--rate-limit is requests per minute, from more than 0 to 1000000.")
+        }
     }
 
     /// A live client, and what to close when the run is over.

@@ -33,34 +33,44 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         if let deadline, Self.duration(deadline) == nil {
-            throw ValidationError("--deadline '\(deadline)' is not a duration; write it like 90s, 30m, 2h or 1h30m.")
+            throw ValidationError(
+                "--deadline '\(deadline)' is not a duration from 0 to \(Int(Self.longestDuration / 86_400)) days; write it "
+                    + "like 0, 90s, 30m, 2h or 1h30m.")
         }
     }
 
     /// The deadline as a duration.
     var deadlineDuration: Duration? { deadline.flatMap(Self.duration) }
 
-    /// Reads `90s`, `30m`, `2h`, `1h30m`, or plain seconds.
+    /// The longest duration any option takes, in seconds (30 days).
+    static let longestDuration: Double = 30 * 86_400
+
+    /// Reads `90s`, `30m`, `2h`, `1h30m`, or plain seconds, from 0 to ``longestDuration``;
+    /// `nil` for anything else (never a trap on huge, infinite or negative values).
     static func duration(_ text: String) -> Duration? {
-        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
         var total: Double = 0
-        var number = ""
-        for character in text.lowercased() {
-            if character.isNumber || character == "." {
-                number.append(character)
-                continue
+        if let seconds = Double(text) {
+            total = seconds
+        } else {
+            var number = ""
+            for character in text.lowercased() {
+                if character.isASCII, character.isNumber || character == "." {
+                    number.append(character)
+                    continue
+                }
+                guard let value = Double(number) else { return nil }
+                switch character {
+                case "h": total += value * 3600
+                case "m": total += value * 60
+                case "s": total += value
+                default: return nil
+                }
+                number = ""
             }
-            guard let value = Double(number) else { return nil }
-            switch character {
-            case "h": total += value * 3600
-            case "m": total += value * 60
-            case "s": total += value
-            default: return nil
-            }
-            number = ""
+            guard number.isEmpty, !text.isEmpty else { return nil }
         }
-        guard number.isEmpty, total > 0 else { return nil }
-        return .milliseconds(Int64(total * 1000))
+        guard total.isFinite, total >= 0, total <= longestDuration else { return nil }
+        return .milliseconds(Int64((total * 1000).rounded()))
     }
 }
 

@@ -83,6 +83,13 @@ struct Sandbox: AsyncParsableCommand {
             throw ValidationError("\(name) is a fraction from 0 to 1, not \(rate).")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        for (name, value, range) in [
+            ("--customers", customers, 0...1_000_000), ("--latency-ms", latencyMs, 0...600_000),
+            ("--latency-jitter-ms", latencyJitterMs, 0...600_000), ("--token-lifetime", tokenLifetime, 1...86_400),
+            ("--quota", quota ?? 1, 1...1_000_000),
+        ] where !range.contains(value) {
+            throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(value).")
+        }
     }
 
     /// The mode `text` names, for the options whose values are a simulator mode's raw values.

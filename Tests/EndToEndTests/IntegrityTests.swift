@@ -39,7 +39,7 @@ struct IntegrityTests {
         }
         func arguments(_ run: Int, _ fixture: SimulatorFixture) -> [String] {
             [
-                "apply", outage.input, "--journal", outage.journal, "--max-attempts", "1", "--report",
+                "apply", outage.input, "--journal", outage.journal, "--max-attempts", "2", "--report",
                 files(run).report,
                 "--failed-rows", files(run).failed,
             ] + fixture.connection

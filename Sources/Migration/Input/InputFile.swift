@@ -13,7 +13,7 @@ public final class InputFile {
     }
 
     public let path: String
-    /// `nil` for a file with no lines at all.
+    /// The header's columns (a file without lines is refused).
     public let header: HeaderMap?
     private let reader: CSVReader
 
@@ -35,8 +35,11 @@ public final class InputFile {
             throw InputError(path: path, line: error.line, error.kindDescription)
         }
         guard let first else {
-            header = nil
-            return
+            // A scheduled run fed an empty export must not report success.
+            throw InputError(
+                path: path, line: nil,
+                "the file is empty: it needs a header line (customerId and the address columns) and the rows to "
+                    + "check.")
         }
         if let problem = first.problems.first {
             throw InputError(

@@ -20,7 +20,7 @@ public final class FailedRowsWriter: RowSink {
     public var wantsChanges: Bool { false }
 
     public func write(_ row: RowResult) {
-        if [.invalid, .failed, .conflict].contains(row.outcome) { lines.insert(row.line) }
+        if row.needsAttention { lines.insert(row.line) }
     }
 
     public func restart() {

@@ -182,7 +182,7 @@ public final class HTMLReportWriter: RowSink {
         .would-change { color: var(--change); } .bar.would-change { background: var(--change); }
         .invalid, .failed, .conflict { color: var(--bad); }
         .bar.invalid, .bar.failed, .bar.conflict { background: var(--bad); }
-        .unchanged, .skipped { color: var(--quiet); }
+        .unchanged, .skipped, .not-started { color: var(--quiet); }
         .alert { color: var(--bad); font-weight: 600; }
         .filters { display: flex; flex-wrap: wrap; gap: .4rem; margin: .5rem 0; }
         .filters button { font: inherit; padding: .3rem .7rem; border: 1px solid #d0d7de; border-radius: 1rem; \

@@ -7,6 +7,8 @@ public struct RowResult: Sendable, Equatable {
         case valid, invalid
         case wouldChange = "would-change"
         case unchanged, failed, applied, conflict, skipped
+        /// The run stopped before the row was started; the next run with the journal does it.
+        case notStarted = "not-started"
 
         /// The outcome's position in ``allCases``.
         var index: Int {
@@ -19,6 +21,7 @@ public struct RowResult: Sendable, Equatable {
             case .applied: 5
             case .conflict: 6
             case .skipped: 7
+            case .notStarted: 8
             }
         }
     }
@@ -59,6 +62,16 @@ public struct RowResult: Sendable, Equatable {
     public var stored = AddressFields()
     /// The digest of what the input row asked for (``InputRow/changesDigest``), recorded in the journal.
     public var inputDigest: String?
+
+    /// Whether the row still needs attention: invalid, failed, in conflict, or left unfinished by
+    /// a stop (what `--failed-rows` lists).
+    public var needsAttention: Bool {
+        switch outcome {
+        case .invalid, .failed, .conflict, .notStarted: true
+        case .skipped: errors.contains { $0.code == .notFinished }
+        default: false
+        }
+    }
 
     /// A failure another run may not meet: no answer, 408, 429 or a 5xx. Resuming does such a row
     /// again; other outcomes are final.

@@ -208,7 +208,7 @@ public struct BatchRunner {
 
     private static func notStarted(line: Int, customer: String, why: String) -> RowResult {
         RowResult(
-            line: line, customerId: customer, outcome: .skipped,
+            line: line, customerId: customer, outcome: .notStarted,
             errors: [RowIssue(.notFinished, field: nil, "not started: the run stopped (\(why)); run again to do it")])
     }
 }

@@ -148,6 +148,8 @@ public struct MigrationRun {
                 return
                     "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
                     + "check the app's consent, its Partner Center role, and the tenant."
+            case .http where error.status == 429 || (500...599).contains(error.status ?? 0):
+                return "Partner Center is failing (\(error.summary)); the run does not start into an outage"
             case .http, .invalidResponse:
                 return nil
             }

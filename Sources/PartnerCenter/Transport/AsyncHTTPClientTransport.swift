@@ -61,6 +61,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         if error is NIOConnectionError {
             return .notSent(String(describing: error))
         }
+        // Refused or unreachable: the connection was never made, so nothing was sent.
+        if let error = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) {
+            return .notSent("connection refused or unreachable (\(error))")
+        }
         return .ambiguous(String(describing: error))
     }
 }
