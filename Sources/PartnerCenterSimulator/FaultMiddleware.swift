@@ -53,7 +53,10 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
                     .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
                 ]
                 let status = statuses[Int(draw * 1000) % statuses.count]
-                return PartnerFD.error(status, code: 800_003, "Unexpected service error (simulated)")
+                let echo =
+                    state.configuration.echoSecrets
+                    ? " (request had Authorization: \(request.headers[.authorization] ?? ""))" : ""
+                return PartnerFD.error(status, code: 800_003, "Unexpected service error (simulated)" + echo)
             }
             if draw < faults.throttleRate + faults.serverErrorRate + faults.dropRate { return PartnerFD.dropped() }
         }

@@ -125,9 +125,9 @@ extension Simulator {
     }
 
     private static func token(_ request: Request, state: SimulatorState) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let sentForm = try await request.body.collect(upTo: 64 * 1024)
         var form: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
+        for pair in String(buffer: sentForm).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
             }
@@ -137,7 +137,8 @@ extension Simulator {
         func refuse(_ error: String, _ description: String) -> Response {
             var body = JSONObject()
             body["error"] = .string(error)
-            body["error_description"] = .string(description)
+            let echo = configuration.echoSecrets ? " Request body: \(String(buffer: sentForm))" : ""
+            body["error_description"] = .string(description + echo)
             return PartnerFD.json(.object(body), status: .unauthorized)
         }
         guard form["client_secret"] == configuration.clientSecret else {

@@ -52,6 +52,10 @@ public struct SimulatorConfiguration: Sendable {
     /// has been answered, so that the reader's ETag is stale when it writes (address fields; `null`
     /// removes one).
     public var editsAfterFirstRead: [String: JSONObject] = [:]
+    /// A hostile service: its 5xx bodies echo the request's `Authorization` header and the token
+    /// endpoint's refusals echo the form it was sent (client secret and refresh token included).
+    /// Default `false`.
+    public var echoSecrets = false
     /// Customers whose profile is answered without `attributes.etag` (a hostile or broken
     /// service). Default none.
     public var profilesWithoutETag: Set<String> = []

@@ -66,6 +66,7 @@ struct ConnectionOptions: ParsableArguments {
         var simulator: RunningSimulator?
         let endpoint: String
         let tokens: any TokenProvider
+        var secrets: [String] = []
         do {
             if sandbox {
                 var configuration = SimulatorConfiguration()
@@ -93,7 +94,7 @@ struct ConnectionOptions: ParsableArguments {
                 tokens = StaticTokenProvider(token: "sandbox-token")
             } else {
                 endpoint = try Endpoint.validated(self.endpoint ?? cloud.endpoint, option: "--endpoint")
-                tokens = try tokenProvider(transport: transport)
+                (tokens, secrets) = try tokenProvider(transport: transport)
             }
         } catch {
             try? await transport.shutdown()
@@ -103,6 +104,7 @@ struct ConnectionOptions: ParsableArguments {
         configuration.applicationName = "billing-migrate/\(BillingMigrate.version)"
         configuration.retry.maxAttempts = maxAttempts
         configuration.etagPlacement = etagIn
+        configuration.secrets = secrets
         let client = PartnerCenterClient(
             configuration: configuration, transport: transport, tokens: tokens,
             limiter: AdaptiveRateLimiter(configuration: .init(hardLimitPerMinute: rateLimit)), logger: logger)
@@ -111,10 +113,15 @@ struct ConnectionOptions: ParsableArguments {
             sandboxState: sandbox ? sandboxState : nil)
     }
 
-    private func tokenProvider(transport: any HTTPTransport) throws -> any TokenProvider {
+    private func tokenProvider(transport: any HTTPTransport) throws -> (any TokenProvider, [String]) {
         var environment = ProcessInfo.processInfo.environment
         if let envFile { environment.merge(try EnvFile.load(envFile)) { $1 } }
-        switch try Credentials.from(environment: environment) {
+        let credentials = try Credentials.from(environment: environment)
+        return (try tokenProvider(credentials, transport: transport), credentials.secrets)
+    }
+
+    private func tokenProvider(_ credentials: Credentials, transport: any HTTPTransport) throws -> any TokenProvider {
+        switch credentials {
         case .accessToken(let token):
             return StaticTokenProvider(token: token)
         case .clientCredentials(let tenant, let clientId, let secret):

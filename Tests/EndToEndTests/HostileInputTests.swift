@@ -83,4 +83,79 @@ struct HostileInputTests {
         #expect(output.stderr.contains("Partner Center is failing"))
         #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0)
     }
+
+    /// Every file under `folder` and the output, as one text.
+    private static func everything(_ output: ToolRunner.Output, _ folder: URL) throws -> String {
+        var text = output.stdout + output.stderr
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            text += (try? String(contentsOfFile: folder.appendingPathComponent(name).path, encoding: .utf8)) ?? ""
+        }
+        return text
+    }
+
+    @Test("a service that echoes the Authorization header: no token in any output, journal or report")
+    func echoedToken() async throws {
+        let token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret-token-value.signature"
+        let fixture = try await SimulatorFixture.start(rows: 3) {
+            $0.faults.serverErrorRate = 1
+            $0.echoSecrets = true
+            $0.staticTokens = [token]
+        }
+        defer { Task { await fixture.stop() } }
+        let folder = fixture.folder
+        let output = try await ToolRunner.start(
+            [
+                "apply", fixture.input, "--journal", folder.appendingPathComponent("run.journal").path,
+                "--max-attempts", "1", "--report", folder.appendingPathComponent("r.json").path, "--report",
+                folder.appendingPathComponent("r.html").path, "--log-level", "trace",
+            ] + fixture.connection, environment: ["PARTNER_CENTER_ACCESS_TOKEN": token]
+        ).finish()
+        #expect(output.status != 0)
+        let all = try Self.everything(output, folder)
+        #expect(output.stderr.contains("Authorization: Bearer [redacted]"), "\(output.stderr)")
+        #expect(!all.contains("secret-token-value"), "the token leaked")
+    }
+
+    @Test("a token endpoint that echoes the form: neither the client secret nor the refresh token shows")
+    func echoedForm() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 2) {
+            $0.echoSecrets = true
+            $0.refreshToken = "the-real-refresh-token"
+        }
+        defer { Task { await fixture.stop() } }
+        let credentials = [
+            "PARTNER_CENTER_TENANT_ID": "contoso.onmicrosoft.com", "PARTNER_CENTER_CLIENT_ID": "app",
+            "PARTNER_CENTER_CLIENT_SECRET": "wrong-secret-Xy~9.z",
+            "PARTNER_CENTER_REFRESH_TOKEN": "refresh-token-Ab12~.",
+        ]
+        let output = try await ToolRunner.start(
+            ["plan", fixture.input, "--authority", fixture.simulator.baseURL, "--log-level", "trace"]
+                + fixture.connection, environment: credentials
+        ).finish()
+        #expect(output.status == 3, "\(output.stderr)")
+        #expect(output.stderr.contains("Invalid client secret"), "\(output.stderr)")
+        for secret in [
+            "wrong-secret-Xy~9.z", "wrong-secret-Xy%7E9.z", "refresh-token-Ab12~.", "refresh-token-Ab12%7E.",
+        ] {
+            #expect(!(output.stdout + output.stderr).contains(secret), "\(secret) leaked")
+        }
+    }
+
+    @Test("a token that is not a header value, or a tenant that is not an ID, is a usage error that shows neither")
+    func badCredentials() throws {
+        let bad = "{\n  \"access_token\": \"eyJ-secret-part\"\n}"
+        let output = try ToolRunner.run(
+            ["plan", ToolRunner.sample("corrections-valid.csv")], environment: ["PARTNER_CENTER_ACCESS_TOKEN": bad])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.contains("PARTNER_CENTER_ACCESS_TOKEN is not a bearer token"))
+        #expect(!output.stderr.contains("eyJ-secret-part"))
+        let tenant = try ToolRunner.run(
+            ["plan", ToolRunner.sample("corrections-valid.csv")],
+            environment: [
+                "PARTNER_CENTER_TENANT_ID": "../../evil?x=", "PARTNER_CENTER_CLIENT_ID": "a",
+                "PARTNER_CENTER_CLIENT_SECRET": "s3cret-value",
+            ])
+        #expect(tenant.status == 2, "\(tenant.stderr)")
+        #expect(tenant.stderr.contains("PARTNER_CENTER_TENANT_ID must be"))
+    }
 }

@@ -170,4 +170,22 @@ struct WireTests {
         }
         #expect(transport.requests.count == 1)
     }
+
+    @Test("an error body that echoes the request's secrets reaches no message: the token and configured secrets masked")
+    func echoedSecrets() async throws {
+        let body =
+            #"{"code":"800003","description":"boom; Authorization: Bearer t-secret-token; client_secret=cs-secret-1"}"#
+        let transport = ScriptedTransport([HTTPResponse(status: 400, body: Array(body.utf8))])
+        var configuration = PartnerCenterConfiguration(endpoint: "https://api.partnercenter.microsoft.com")
+        configuration.secrets = ["cs-secret-1"]
+        let client = PartnerCenterClient(
+            configuration: configuration, transport: transport, tokens: StaticTokenProvider(token: "t-secret-token"),
+            limiter: AdaptiveRateLimiter(), logger: Logger(label: "test"))
+        await #expect {
+            _ = try await client.billingProfile(customerId: "c", correlationId: "k")
+        } throws: { error in
+            let text = "\(error)"
+            return !text.contains("t-secret-token") && !text.contains("cs-secret-1") && text.contains("[redacted]")
+        }
+    }
 }

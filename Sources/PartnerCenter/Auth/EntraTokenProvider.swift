@@ -100,18 +100,28 @@ public actor EntraTokenProvider: TokenProvider {
             response = try await transport.send(request, timeout: .seconds(30))
         } catch {
             throw PartnerCenterError(kind: .authentication, detail: "the authority did not answer (\(error.reason))")
+                .redacted(by: redactor)
         }
         let object = (try? JSONValue(parsing: response.body))?.objectValue
         guard response.status == 200, let token = object?["access_token"]?.stringValue, !token.isEmpty else {
             let reason = object?["error"]?.stringValue ?? "HTTP \(response.status)"
             let description = object?["error_description"]?.stringValue?.split(separator: "\n").first.map(String.init)
             throw PartnerCenterError(
-                kind: .authentication, status: response.status, code: reason, detail: description ?? reason)
+                kind: .authentication, status: response.status, code: reason, detail: description ?? reason
+            ).redacted(by: redactor)
         }
         let lifetime = object?["expires_in"]?.scalarText.flatMap(Double.init) ?? 3600
         let early = min(60, lifetime / 10)
         expiresAt = clock.date().addingTimeInterval(lifetime)
         return (token, clock.date().addingTimeInterval(lifetime - early))
+    }
+
+    /// Masks what this provider holds: the client secret and the refresh token.
+    private var redactor: Redactor {
+        var secrets = [clientSecret]
+        if case .refreshToken(let token) = grant { secrets.append(token) }
+        if let token = current?.token { secrets.append(token) }
+        return Redactor(secrets: secrets)
     }
 
     private static func formEncode(_ value: String) -> String {

@@ -60,14 +60,16 @@ extension PartnerCenterClient {
                 let retryAfter = RetryAfter.parse(response.header("Retry-After"), now: clock.date())
                 if response.status == 429 { await limiter.recordThrottle() }
                 failure = PartnerCenterError(
-                    response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter)
+                    response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter
+                ).redacted(by: Redactor(secrets: configuration.secrets + [token]))
                 guard RetryPolicy.isRetryable(status: response.status) else { throw failure }
             case .failure(let error):
                 let ambiguous = if case .ambiguous = error { true } else { false }
                 logger.debug("no response", metadata: ["attempt": "\(attempt)", "ambiguous": "\(ambiguous)"])
                 failure = PartnerCenterError(
                     kind: .transport(ambiguous: ambiguous), detail: error.reason, requestId: requestId,
-                    correlationId: correlationId)
+                    correlationId: correlationId
+                ).redacted(by: Redactor(secrets: configuration.secrets + [token]))
                 if ambiguous, !retryAmbiguous { throw failure }
             }
             guard attempt < configuration.retry.maxAttempts else { throw failure }

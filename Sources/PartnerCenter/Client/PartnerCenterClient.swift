@@ -101,9 +101,10 @@ public final class PartnerCenterClient: Sendable {
         let response = try await execute(
             method: "POST", path: "/v1/validations/address", body: JSONValue.object(body).serialized,
             correlationId: correlationId)
-        guard let result = AddressValidationResult(json: response.body) else {
+        guard var result = AddressValidationResult(json: response.body) else {
             throw invalid(response, correlationId: correlationId)
         }
+        result.validationMessage = result.validationMessage.map { Redactor(secrets: configuration.secrets)($0) }
         return result
     }
 

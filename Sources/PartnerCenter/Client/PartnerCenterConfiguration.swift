@@ -9,6 +9,9 @@ public struct PartnerCenterConfiguration: Sendable {
     public var retry = RetryPolicy()
     /// One attempt's time limit, connection to last byte. Default 60 s.
     public var requestTimeout: Duration = .seconds(60)
+    /// The secrets the run holds (client secret, refresh token, a ready token): masked, with the
+    /// token of each request, in any text a response or an error brings. Default none.
+    public var secrets: [String] = []
     /// Where a PUT carries the ETag. Default both (`If-Match` and `attributes.etag`).
     public var etagPlacement = ETagPlacement.both
 

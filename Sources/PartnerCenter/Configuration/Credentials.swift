@@ -25,7 +25,15 @@ public enum Credentials: Sendable, CustomStringConvertible {
                 $0.isEmpty ? nil : $0
             }
         }
-        if let token = value(Variable.accessToken) { return .accessToken(token) }
+        if let token = value(Variable.accessToken) {
+            guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "\"") }) else {
+                throw ConfigurationError(
+                    "\(Variable.accessToken) is not a bearer token: it holds characters an HTTP header cannot carry "
+                        + "(a line break, a space, a quote or non-ASCII text). Set it to the access_token value alone "
+                        + "(not the JSON answer around it).")
+            }
+            return .accessToken(token)
+        }
         let app = [Variable.tenantId, Variable.clientId, Variable.clientSecret]
         let missing = app.filter { value($0) == nil }
         guard missing.count < app.count else {
@@ -38,12 +46,37 @@ public enum Credentials: Sendable, CustomStringConvertible {
             throw ConfigurationError("incomplete credentials: \(missing.joined(separator: ", ")) not set.")
         }
         let tenant = value(Variable.tenantId)!
+        guard isTenant(tenant) else {
+            throw ConfigurationError(
+                "\(Variable.tenantId) must be the partner's tenant ID (a GUID) or its domain name (contoso.onmicrosoft.com).")
+        }
         let clientId = value(Variable.clientId)!
         let secret = value(Variable.clientSecret)!
         if let refresh = value(Variable.refreshToken) {
             return .appPlusUser(tenant: tenant, clientId: clientId, secret: secret, refreshToken: refresh)
         }
         return .clientCredentials(tenant: tenant, clientId: clientId, secret: secret)
+    }
+
+    /// A GUID, or a domain name (letters, digits and hyphens, in dot-separated labels).
+    static func isTenant(_ text: String) -> Bool {
+        if UUID(uuidString: text) != nil { return true }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && text.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                    && label.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0)
+                        || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+            }
+    }
+
+    /// The secret values these credentials hold, for a ``Redactor``.
+    public var secrets: [String] {
+        switch self {
+        case .accessToken(let token): [token]
+        case .clientCredentials(_, _, let secret): [secret]
+        case .appPlusUser(_, _, let secret, let refreshToken): [secret, refreshToken]
+        }
     }
 
     public var description: String {
@@ -57,8 +90,9 @@ public enum Credentials: Sendable, CustomStringConvertible {
 
 /// Reads `KEY=VALUE` lines from a credentials file that only its owner can read.
 public enum EnvFile {
-    /// The variables in `path`: `KEY=VALUE` per line, `#` comments, an optional `export `, values
-    /// optionally in single or double quotes.
+    /// The variables in `path`: `KEY=VALUE` per line, an optional `export `, values optionally in
+    /// single or double quotes. A line starting with `#` is a comment; in an unquoted value, a `#`
+    /// after white space starts a comment too (quote a value that holds ` #`).
     /// - Throws: ``ConfigurationError`` when the file is missing, or readable by its group or others.
     public static func load(_ path: String) throws(ConfigurationError) -> [String: String] {
         var status = stat()
@@ -83,6 +117,8 @@ public enum EnvFile {
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
+            } else if let comment = value.range(of: #"\s#"#, options: .regularExpression) {
+                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
             }
             values[key] = value
         }

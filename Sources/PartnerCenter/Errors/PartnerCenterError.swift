@@ -57,6 +57,14 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
             correlationId: correlationId, retryAfter: retryAfter)
     }
 
+    /// The error with the text it brought from the server or the transport masked by `redactor`.
+    public func redacted(by redactor: Redactor) -> PartnerCenterError {
+        var copy = self
+        copy.detail = detail.map { redactor($0) }
+        copy.code = code.map { redactor($0) }
+        return copy
+    }
+
     /// Whether this is an ETag conflict: 412, 409, or 400 with code 2055.
     public var isConflict: Bool {
         guard kind == .http else { return false }
