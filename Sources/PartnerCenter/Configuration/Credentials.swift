@@ -48,7 +48,8 @@ public enum Credentials: Sendable, CustomStringConvertible {
         let tenant = value(Variable.tenantId)!
         guard isTenant(tenant) else {
             throw ConfigurationError(
-                "\(Variable.tenantId) must be the partner's tenant ID (a GUID) or its domain name (contoso.onmicrosoft.com).")
+                "\(Variable.tenantId) must be the partner's tenant ID (a GUID) or its domain name (contoso.onmicrosoft.com)."
+            )
         }
         let clientId = value(Variable.clientId)!
         let secret = value(Variable.clientSecret)!
@@ -65,8 +66,10 @@ public enum Credentials: Sendable, CustomStringConvertible {
         return labels.count >= 2 && text.count <= 253
             && labels.allSatisfy { label in
                 !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                    && label.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0)
-                        || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+                    && label.utf8.allSatisfy {
+                        $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0)
+                            || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                    }
             }
     }
 
