@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Migration
 import PartnerCenter
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -62,6 +63,9 @@ struct BatchCommand {
 
     func run() async throws {
         let logger = runOptions.logger()
+        let stop = StopSignal()
+        let signals = Self.watchSignals(stop, grace: runOptions.graceDuration)
+        defer { withExtendedLifetime(signals) {} }
         do {
             try files.checkDistinct()
         } catch {
@@ -97,14 +101,14 @@ struct BatchCommand {
             Console.error("error: \(error)")
             throw ExitStatus.usage.exitCode
         }
-        let status = await execute(configuration, csv: csv, connection: open, logger: logger)
+        let status = await execute(configuration, csv: csv, connection: open, stop: stop, logger: logger)
         await open.close()
         if status != .success { throw status.exitCode }
     }
 
-    private func execute(_ configuration: RunConfiguration, csv: String, connection open: Connection, logger: Logger)
-        async -> ExitStatus
-    {
+    private func execute(
+        _ configuration: RunConfiguration, csv: String, connection open: Connection, stop: StopSignal, logger: Logger
+    ) async -> ExitStatus {
         let run = MigrationRun(configuration: configuration, service: open.client, logger: logger)
         do {
             let journal = try run.openJournal()
@@ -126,8 +130,10 @@ struct BatchCommand {
                 return exitStatus(report)
             }
             let survey = try run.survey()
+            let client = open.client
             if journal?.isComplete != true || force,
-                let problem = await MigrationRun.preflight(open.client, country: "US")
+                let problem = await stop.cancellable({ await MigrationRun.preflight(client, country: "US") })
+                    ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
             {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
                 return .interrupted
@@ -139,8 +145,10 @@ struct BatchCommand {
                 Console.error("error: \(refusal)")
                 return .usage
             }
-            let stop = StopSignal()
-            let signals = Self.watchSignals(stop)
+            if let why = stop.stopReason {
+                Console.error("stopped before any row was started: \(why); nothing was sent (exit 3).")
+                return .interrupted
+            }
             let deadline = runOptions.deadlineDuration.map { limit in
                 Task {
                     try? await Task.sleep(for: limit)
@@ -155,7 +163,6 @@ struct BatchCommand {
             let report = try await run.run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
             await reporter.finish()
             deadline?.cancel()
-            withExtendedLifetime(signals) {}
             print(SummaryTable.render(report, command: command, input: input, journal: journal?.journal.path))
             if let journal { try writeUndo(undo, journal: journal.journal.path) }
             if let why = report.outcome.stopReason {
@@ -238,11 +245,38 @@ struct BatchCommand {
     }
 
     /// SIGINT and SIGTERM stop the run from taking rows; rows in flight settle and the journal is flushed.
-    private static func watchSignals(_ stop: StopSignal) -> [any DispatchSourceSignal] {
-        [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+    /// SIGINT, SIGTERM and SIGHUP: the first stops the run (no new rows) and, after `grace`, cancels
+    /// the rows still in flight; whatever happens, the process ends by `grace` + 1 s. A second
+    /// signal exits 3 at once: the journal is consistent at every instant (writes in doubt are read
+    /// back on resume).
+    private static func watchSignals(_ stop: StopSignal, grace: Duration) -> [any DispatchSourceSignal] {
+        let received = Mutex(0)
+        return [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")].map { number, name in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.stop("interrupted by \(name)") }
+            source.setEventHandler {
+                let count = received.withLock { count in
+                    count += 1
+                    return count
+                }
+                guard count == 1 else {
+                    Console.error("\(name) again: exiting now (exit 3); run the same command to resume.")
+                    exit(ExitStatus.interrupted.rawValue)
+                }
+                stop.stop("interrupted by \(name)")
+                let graceNanoseconds =
+                    Int(grace.components.seconds) * 1_000_000_000
+                    + Int(grace.components.attoseconds / 1_000_000_000)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(graceNanoseconds)) {
+                    stop.cancelInFlight()
+                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(graceNanoseconds) + .seconds(1)) {
+                    Console.error(
+                        "stopped: \(name), and the rows in flight did not end within the grace period; exiting "
+                            + "(exit 3). Run the same command to resume: writes in doubt are read back.")
+                    exit(ExitStatus.interrupted.rawValue)
+                }
+            }
             source.resume()
             return source
         }

@@ -31,7 +31,20 @@ struct RunOptions: ParsableArguments {
             valueName: "duration"))
     var deadline: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "After SIGINT, SIGTERM or SIGHUP, how long rows in flight may take to finish (a write in doubt is "
+                + "read back) before they are cancelled; the process ends by this plus 1 s. A second signal exits "
+                + "at once.", valueName: "duration"))
+    var grace = "10s"
+
+    /// The grace period as a duration.
+    var graceDuration: Duration { Self.duration(grace) ?? .seconds(10) }
+
     func validate() throws {
+        if Self.duration(grace) == nil || (Self.duration(grace) ?? .zero) > .seconds(600) {
+            throw ValidationError("--grace '\(grace)' is not a duration from 0 to 10 minutes; write it like 10s or 1m.")
+        }
         if let deadline, Self.duration(deadline) == nil {
             throw ValidationError(
                 "--deadline '\(deadline)' is not a duration from 0 to \(Int(Self.longestDuration / 86_400)) days; write it "

@@ -158,4 +158,63 @@ struct HostileInputTests {
         #expect(tenant.status == 2, "\(tenant.stderr)")
         #expect(tenant.stderr.contains("PARTNER_CENTER_TENANT_ID must be"))
     }
+
+    /// Waits (bounded) until the simulator has started answering a request.
+    private static func untilRequestStarted(_ fixture: SimulatorFixture) async throws {
+        for _ in 0..<200 where await fixture.simulator.stats().peakInFlight == 0 {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(await fixture.simulator.stats().peakInFlight > 0)
+    }
+
+    @Test("a hung server: after SIGTERM the process ends within --grace + 1 s, exit 3, resumable")
+    func hungServerSignal() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }
+        defer { Task { await fixture.stop() } }
+        let running = try ToolRunner.start(
+            ["apply", fixture.input, "--journal", fixture.journal, "--grace", "1s"] + fixture.connection,
+            environment: SimulatorFixture.environment)
+        try await Self.untilRequestStarted(fixture)
+        let clock = ContinuousClock()
+        let signalled = clock.now
+        running.send(SIGTERM)
+        let output = await running.finish()
+        let took = clock.now - signalled
+        #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+        #expect(took < .milliseconds(2_700), "took \(took)")
+    }
+
+    @Test("a second signal exits at once")
+    func secondSignal() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }
+        defer { Task { await fixture.stop() } }
+        let running = try ToolRunner.start(
+            ["apply", fixture.input, "--journal", fixture.journal, "--grace", "60s"] + fixture.connection,
+            environment: SimulatorFixture.environment)
+        try await Self.untilRequestStarted(fixture)
+        let clock = ContinuousClock()
+        let signalled = clock.now
+        running.send(SIGINT)
+        try await Task.sleep(for: .milliseconds(200))
+        running.send(SIGINT)
+        let output = await running.finish()
+        #expect(output.status == 3, "\(output.stderr)")
+        #expect(clock.now - signalled < .seconds(2))
+        #expect(output.stderr.contains("again: exiting now"))
+    }
+
+    @Test("Retry-After: 86400 stops the run (exit 3, resumable) instead of sleeping a day")
+    func hugeRetryAfter() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 3) {
+            $0.faults.throttleRate = 1
+            $0.faults.retryAfterSeconds = 86_400
+        }
+        defer { Task { await fixture.stop() } }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let output = try await fixture.run(["plan", fixture.input])
+        #expect(output.status == 3, "\(output.stderr)")
+        #expect(output.stderr.contains("asked to wait 86400 s"), "\(output.stderr)")
+        #expect(clock.now - started < .seconds(10))
+    }
 }

@@ -26,7 +26,8 @@ struct ConfigurationTests {
     func credentials() throws {
         #expect("\(try Credentials.from(environment: ["PARTNER_CENTER_ACCESS_TOKEN": "t"]))" == "a ready access token")
         let app = [
-            "PARTNER_CENTER_TENANT_ID": "t", "PARTNER_CENTER_CLIENT_ID": "c", "PARTNER_CENTER_CLIENT_SECRET": "s3cr3t",
+            "PARTNER_CENTER_TENANT_ID": "contoso.onmicrosoft.com", "PARTNER_CENTER_CLIENT_ID": "c",
+            "PARTNER_CENTER_CLIENT_SECRET": "s3cr3t",
         ]
         guard case .clientCredentials = try Credentials.from(environment: app) else { throw Failure() }
         var user = app
@@ -37,6 +38,30 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError("incomplete credentials: PARTNER_CENTER_CLIENT_SECRET not set.")) {
             try Credentials.from(environment: ["PARTNER_CENTER_TENANT_ID": "t", "PARTNER_CENTER_CLIENT_ID": "c"])
         }
+    }
+
+    @Test(
+        "a tenant is a GUID or a domain name",
+        arguments: [
+            ("contoso.onmicrosoft.com", true), ("0b7e2a4c-3f1d-4e5a-9c8b-1a2b3c4d5e6f", true), ("../../evil?x=", false),
+            ("contoso", false), ("a b.com", false), ("-bad.com", false),
+        ])
+    func tenants(tenant: String, accepted: Bool) {
+        let environment = [
+            "PARTNER_CENTER_TENANT_ID": tenant, "PARTNER_CENTER_CLIENT_ID": "c",
+            "PARTNER_CENTER_CLIENT_SECRET": "s3cr3t",
+        ]
+        #expect(((try? Credentials.from(environment: environment)) != nil) == accepted)
+    }
+
+    @Test("an env file: a # after white space in an unquoted value starts a comment; quoted values keep it")
+    func envFileComments() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("env-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "A=abc # note\nB=\"x # y\"\nC=p#q\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o600)
+        let values = try EnvFile.load(path)
+        #expect(values == ["A": "abc", "B": "x # y", "C": "p#q"])
     }
 
     @Test("an env file is read only when no one else can read it")

@@ -104,11 +104,20 @@ public struct BatchRunner {
                 try sink.write(ready)
             }
         }
-        try await withThrowingTaskGroup(of: (Int, RowProcessor.Processed).self) { group in
+        try await withThrowingTaskGroup(of: (Int, RowProcessor.Processed)?.self) { group in
             var sequence = 0
             var running = 0
+            // Cancels the rows in flight when the stop says so (the grace period after a signal is over).
+            group.addTask { [stop] in
+                await stop.inFlightCancelled()
+                return nil
+            }
             func settleOne() async throws {
-                guard let (done, processed) = try await group.next() else { return }
+                guard let next = try await group.next() else { return }
+                guard let (done, processed) = next else {
+                    if stop.isInFlightCancelled { group.cancelAll() }
+                    return
+                }
                 running -= 1
                 if let why = processed.stop {
                     stop.stop(why)
@@ -140,6 +149,7 @@ public struct BatchRunner {
                 }
             }
             while running > 0 { try await settleOne() }
+            group.cancelAll()
         }
         return Outcome(
             summary: summary, stopReason: stop.stopReason, unfinished: unfinished, earlier: earlier,

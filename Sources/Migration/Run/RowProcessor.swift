@@ -257,7 +257,7 @@ struct RowProcessor: Sendable {
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
         switch error.kind {
-        case .retryBudgetExhausted, .authentication:
+        case .retryBudgetExhausted, .waitTooLong, .authentication:
             return Processed(result: with(result, .skipped, note: error.summary), stop: error.summary)
         case .transport(ambiguous: false) where error.detail == "cancelled before sending":
             return Processed(result: with(result, .skipped, note: error.summary), stop: "cancelled")

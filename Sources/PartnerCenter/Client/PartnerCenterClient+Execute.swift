@@ -73,6 +73,11 @@ extension PartnerCenterClient {
                 if ambiguous, !retryAmbiguous { throw failure }
             }
             guard attempt < configuration.retry.maxAttempts else { throw failure }
+            if let wait = failure.retryAfter, wait > configuration.retry.longestRetryAfter {
+                var tooLong = failure
+                tooLong.kind = .waitTooLong
+                throw tooLong
+            }
             guard budget.withdrawRetry() else {
                 var spent = failure
                 spent.kind = .retryBudgetExhausted

@@ -13,6 +13,9 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
         case transport(ambiguous: Bool)
         /// The run's retry budget ran dry: Partner Center keeps failing; stop and resume later.
         case retryBudgetExhausted
+        /// Partner Center asked (`Retry-After`) for a longer wait than the client waits out: stop
+        /// and resume later.
+        case waitTooLong
         /// A token could not be had (bad credentials, the authority refused).
         case authentication
         /// A success status with a body the tool cannot read.
@@ -92,6 +95,10 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
         case .retryBudgetExhausted:
             return
                 "Partner Center keeps failing (retry budget spent)\(said); the run stops here and can be resumed later"
+        case .waitTooLong:
+            let wait = retryAfter.map { "\($0.components.seconds) s" } ?? "long"
+            return "Partner Center asked to wait \(wait) before the next request (Retry-After), longer than the tool "
+                + "waits (2 min)\(said); the run stops here and can be resumed after that"
         case .authentication:
             return "could not get a token\(said); check the credentials (PARTNER_CENTER_* or --env-file) and the tenant"
         case .invalidResponse:

@@ -18,6 +18,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public var base: Duration = .milliseconds(500)
     /// The largest ceiling. Default 30 s.
     public var cap: Duration = .seconds(30)
+    /// The longest `Retry-After` the client waits out; a longer one stops the run (resumable)
+    /// instead of sleeping through it. Default 120 s.
+    public var longestRetryAfter: Duration = .seconds(120)
 
     public init(maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
         self.maxAttempts = maxAttempts

@@ -35,20 +35,39 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         try await client.shutdown()
     }
 
+    /// Sends `request`; `timeout` bounds the whole exchange, connection to last body byte (a body
+    /// trickled a byte at a time cannot hold a call open past it).
     public func send(_ request: HTTPRequest, timeout: Duration) async throws(TransportError) -> HTTPResponse {
+        do {
+            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+                group.addTask { try await self.exchange(request, timeout: timeout) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw TransportError.ambiguous("no complete answer within \(timeout.components.seconds) s")
+                }
+                return response
+            }
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    private func exchange(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        do {
-            let response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
-            let body = try await response.body.collect(upTo: maximumBodyBytes)
-            return HTTPResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body))
-        } catch {
-            throw Self.classify(error)
-        }
+        let response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
+        let body = try await response.body.collect(upTo: maximumBodyBytes)
+        return HTTPResponse(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(buffer: body))
     }
 
     /// Whether the request can have reached the server: only a failure to connect says it did not.
