@@ -12,6 +12,7 @@ public struct AddressIssue: Sendable, Equatable, Hashable {
         case fieldTooLong = "field-too-long"
         case regionNotAllowed = "region-not-allowed"
         case phoneNumberFormat = "phone-number-format"
+        case controlCharacter = "control-character"
         /// Warnings: an offline rule disagrees, but the evidence is not certain (see ``AddressValidator``).
         case stateUnverified = "state-unverified"
         case postalCodeUnverified = "postal-code-unverified"

@@ -101,6 +101,13 @@ public struct AddressValidator: Sendable {
     }
 
     private func checkLengths(_ check: inout Check) {
+        for (field, value) in check.result.address where VisibleText.hasForbiddenInAddress(value) {
+            check.error(
+                AddressIssue(
+                    .controlCharacter, field: field,
+                    "\(field.rawValue) holds a control or text-direction character ('\(VisibleText.escaped(value))'); "
+                        + "these have no place in an address and would reach Partner Center and invoices. Remove it."))
+        }
         for (field, value) in check.result.address {
             guard let limit = field.maximumLength, value.utf8.count > limit else { continue }
             let length = value.count

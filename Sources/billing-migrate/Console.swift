@@ -1,3 +1,4 @@
+import AddressRules
 import Foundation
 import Logging
 import Synchronization
@@ -23,10 +24,14 @@ enum Console {
     }
 
     /// Writes `text` to stderr as a line, or as a JSON log object with `fields`.
+    /// Control and text-direction characters in `text` (which may carry a cell, a profile value or a
+    /// server's words) are shown escaped, line by line.
     static func message(_ text: String, level: Logger.Level, fields: Logger.Metadata = [:]) {
         let line =
             jsonLines.load(ordering: .relaxed)
-            ? JSONLogHandler.line(level: level, message: text, metadata: fields) : text
+            ? JSONLogHandler.line(level: level, message: text, metadata: fields)
+            : text.split(separator: "\n", omittingEmptySubsequences: false).map { VisibleText.escaped(String($0)) }
+                .joined(separator: "\n")
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 

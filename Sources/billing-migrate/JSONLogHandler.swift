@@ -1,3 +1,4 @@
+import AddressRules
 import ArgumentParser
 import Foundation
 import JSONDocument
@@ -43,5 +44,38 @@ struct JSONLogHandler: LogHandler {
             object[key] = numericKeys.contains(key) && Double(text) != nil ? .number(text) : .string(text)
         }
         return JSONValue.object(object).text
+    }
+}
+
+/// `--log-format text`: swift-log's stream handler on stderr, with control and text-direction
+/// characters in the message and the metadata shown escaped (they may carry a cell, a profile
+/// value or a server's words).
+struct VisibleTextLogHandler: LogHandler {
+    private var inner: StreamLogHandler
+
+    init(label: String) {
+        inner = StreamLogHandler.standardError(label: label)
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(VisibleText.escaped("\(event.message)"))"
+        event.metadata = event.metadata?.mapValues { .string(VisibleText.escaped("\($0)")) }
+        inner.log(event: event)
     }
 }

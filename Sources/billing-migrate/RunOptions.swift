@@ -14,7 +14,7 @@ struct RunOptions: ParsableArguments {
         Console.use(logFormat)
         var logger = Logger(label: "billing-migrate") { [logFormat] label in
             switch logFormat {
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: VisibleTextLogHandler(label: label)
             case .json: JSONLogHandler()
             }
         }

@@ -217,4 +217,28 @@ struct HostileInputTests {
         #expect(output.stderr.contains("asked to wait 86400 s"), "\(output.stderr)")
         #expect(clock.now - started < .seconds(10))
     }
+
+    @Test("ESC, bidi overrides and quoted newlines never reach the terminal or the reports raw")
+    func terminalInjection() async throws {
+        let folder = try temporaryDirectory()
+        let input = folder.appendingPathComponent("in.csv").path
+        let id = "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01"
+        try
+            ("customerId,city,addressLine2\n\(id),\"Red\u{1B}[31mmond\",\"x\nline 99: applied customer forged\"\n"
+            + "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,\u{202E}dnomdeR,\n").write(
+                toFile: input, atomically: true, encoding: .utf8)
+        let markdown = folder.appendingPathComponent("r.md").path
+        let html = folder.appendingPathComponent("r.html").path
+        let output = try ToolRunner.run(["validate", input, "--report", markdown, "--report", html])
+        #expect(output.status == 1, "\(output.stdout)")
+        let everything =
+            output.stdout + output.stderr + (try String(contentsOfFile: markdown, encoding: .utf8))
+            + (try String(contentsOfFile: html, encoding: .utf8))
+        #expect(!everything.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+        #expect(output.stdout.contains("\\x1b[31m"))
+        #expect(output.stdout.contains("\\u{202E}"))
+        #expect(!output.stdout.split(separator: "\n").contains { $0.hasPrefix("line 99:") })
+        #expect(output.stdout.contains("[control-character]"))
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("script-src 'sha256-"))
+    }
 }

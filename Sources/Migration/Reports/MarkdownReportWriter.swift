@@ -1,3 +1,4 @@
+import AddressRules
 import Foundation
 
 /// `--report x.md`: a report to paste into a change ticket: the counts, then a before/after table
@@ -89,7 +90,9 @@ public final class MarkdownReportWriter: RowSink {
         guard let value else { return "*(none)*" }
         if value.isEmpty { return "*(empty)*" }
         var text = ""
-        for character in value {
+        let visible = value.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { VisibleText.escaped(String($0)) }.joined(separator: "\n")
+        for character in visible {
             switch character {
             case "\\", "`", "*", "_", "|", "[", "]", "#": text += "\\\(character)"
             case "<": text += "&lt;"

@@ -1,3 +1,5 @@
+import AddressRules
+
 /// The listing people read on stdout: one line per problem, naming the line, the customer, the
 /// field, what is wrong and what would be accepted; then a closing summary.
 public enum RowListing {
@@ -5,8 +7,9 @@ public enum RowListing {
     public static func lines(for row: RowResult) -> [String] {
         let issues = row.errors.map { ("error", $0) } + row.warnings.map { ("warning", $0) }
         return issues.map { kind, issue in
-            "line \(row.line): \(kind) [\(issue.code.rawValue)] customer \(row.customerId.isEmpty ? "-" : row.customerId)"
-                + (issue.field.map { ", \($0)" } ?? "") + ": \(issue.message)"
+            VisibleText.escaped(
+                "line \(row.line): \(kind) [\(issue.code.rawValue)] customer \(row.customerId.isEmpty ? "-" : row.customerId)"
+                    + (issue.field.map { ", \($0)" } ?? "") + ": \(issue.message)")
         }
     }
 
@@ -17,7 +20,9 @@ public enum RowListing {
             "\(change.field) \(quoted(change.before)) -> \(quoted(change.after))"
         }
         return [
-            "line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"
+            VisibleText.escaped(
+                "line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"
+            )
         ]
     }
 

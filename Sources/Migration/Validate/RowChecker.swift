@@ -68,7 +68,7 @@ public struct RowChecker {
     /// Whether no country's rules, Partner Center's included, could accept the issue.
     private static func beyondCountryRules(_ issue: AddressIssue) -> Bool {
         switch issue.code {
-        case .fieldTooLong, .countryUnknown, .regionNotAllowed: true
+        case .fieldTooLong, .countryUnknown, .regionNotAllowed, .controlCharacter: true
         case .requiredField: issue.field == .country
         default: false
         }
