@@ -15,12 +15,43 @@ public enum VisibleText {
     /// Whether `text` holds a character no address field may hold: a hidden one other than a line
     /// break (a quoted cell may hold one, as in "Attn: Billing" over "Floor 2").
     public static func hasForbiddenInAddress(_ text: String) -> Bool {
-        text.unicodeScalars.contains { isHidden($0) && $0 != "\n" && $0 != "\r" }
+        scan(text, allowingLineBreaks: true)
     }
 
     /// Whether `text` holds a character ``isHidden(_:)`` names.
     public static func hasHidden(_ text: String) -> Bool {
-        text.unicodeScalars.contains(where: isHidden)
+        scan(text, allowingLineBreaks: false)
+    }
+
+    /// Looks for a hidden character in the UTF-8 bytes: C0 and DEL directly, C1 as `C2 80…9F`, and
+    /// the direction controls by their three-byte forms (`D8 9C`, `E2 80 8E…8F`, `E2 80 AA…AE`,
+    /// `E2 81 A6…A9`). Runs once per field per row, so it does not decode scalars.
+    private static func scan(_ text: String, allowingLineBreaks: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 {
+                    if byte != 0x09, !(allowingLineBreaks && (byte == 0x0A || byte == 0x0D)) { return true }
+                } else if byte == 0x7F {
+                    return true
+                } else if byte >= 0xC2, index + 1 < bytes.count {
+                    let next = bytes[index + 1]
+                    switch byte {
+                    case 0xC2 where (0x80...0x9F).contains(next): return true
+                    case 0xD8 where next == 0x9C: return true
+                    case 0xE2 where index + 2 < bytes.count:
+                        let third = bytes[index + 2]
+                        if next == 0x80, third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third) { return true }
+                        if next == 0x81, (0xA6...0xA9).contains(third) { return true }
+                    default: break
+                    }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// `text` with every hidden character written as an escape; a line break too, so that the

@@ -69,3 +69,23 @@ struct PostalStateDirectoryTests {
         #expect(result.warnings.map(\.code) == [.postalStateUnverified])
     }
 }
+
+@Suite("Visible text")
+struct VisibleTextTests {
+    @Test("the byte scan finds exactly the scalars isHidden names")
+    func scanAgreesWithScalars() {
+        let samples =
+            (0..<0x300).compactMap(Unicode.Scalar.init) + [
+                "\u{061C}", "\u{200E}", "\u{200F}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{2028}",
+                "\u{20AC}",
+                "\u{1F600}",
+            ]
+        for scalar in samples {
+            let text = "a" + String(Character(scalar)) + "b"
+            #expect(VisibleText.hasHidden(text) == VisibleText.isHidden(scalar), "U+\(String(scalar.value, radix: 16))")
+        }
+        #expect(!VisibleText.hasForbiddenInAddress("Attn: Billing\r\nFloor 2"))
+        #expect(VisibleText.hasHidden("Attn: Billing\r\nFloor 2"))
+        #expect(VisibleText.escaped("a\u{1B}[31mb\u{202E}c\nd") == "a\\x1b[31mb\\u{202E}c\\nd")
+    }
+}
