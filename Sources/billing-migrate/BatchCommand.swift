@@ -94,13 +94,7 @@ struct BatchCommand {
             }
         }
 
-        let open: Connection
-        do {
-            open = try await connection.connect(logger: logger)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
-        }
+        let open = try await connection.connectOrExit(logger: logger)
         let status = await execute(configuration, csv: csv, connection: open, stop: stop, logger: logger)
         await open.close()
         if status != .success { throw status.exitCode }

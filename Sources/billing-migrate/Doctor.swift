@@ -53,13 +53,7 @@ struct DoctorCommand: AsyncParsableCommand {
         Console.use(logFormat)
         var logger = Logger(label: "billing-migrate")
         logger.logLevel = .warning
-        let open: Connection
-        do {
-            open = try await connection.connect(logger: logger)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
-        }
+        let open = try await connection.connectOrExit(logger: logger)
         let customerId = CustomerID(customer).map { "\($0)" } ?? customer
         let checks = await Doctor(
             client: open.client, tokens: open.client.tokens, endpoint: open.endpoint, customerId: customerId,
