@@ -130,6 +130,7 @@ struct BatchCommand {
                     ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
             {
                 Console.error("error: \(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
+                journal?.discardIfUnused()
                 return .interrupted
             }
             if let maxChanges, command == .apply,
@@ -141,6 +142,7 @@ struct BatchCommand {
             }
             if let why = stop.stopReason {
                 Console.error("stopped before any row was started: \(why); nothing was sent (exit 3).")
+                journal?.discardIfUnused()
                 return .interrupted
             }
             let deadline = runOptions.deadlineDuration.map { limit in

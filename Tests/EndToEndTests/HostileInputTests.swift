@@ -82,6 +82,15 @@ struct HostileInputTests {
         #expect(output.status == 3, "\(output.stderr)")
         #expect(output.stderr.contains("Partner Center is failing"))
         #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0)
+        let folder = fixture.folder
+        let applied = try await fixture.run([
+            "apply", fixture.input, "--journal", fixture.journal, "--max-attempts", "1", "--report",
+            folder.appendingPathComponent("r.html").path,
+        ])
+        #expect(applied.status == 3, "\(applied.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!left.contains { $0.contains(".partial-") }, "\(left)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "an empty journal was left behind")
     }
 
     /// Every file under `folder` and the output, as one text.

@@ -51,6 +51,15 @@ public struct MigrationRun {
 
         /// Whether an earlier run finished every row: nothing is left to read or send.
         public var isComplete: Bool { replay.complete != nil }
+        /// Removes the journal file when this run created it and wrote nothing to it (a run that
+        /// ends before its first row leaves no empty journal behind).
+        public func discardIfUnused() {
+            guard replay.header == nil, replay.outcomes.isEmpty, replay.pendingIntents.isEmpty,
+                let size = try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int, size == 0
+            else { return }
+            try? FileManager.default.removeItem(atPath: journal.path)
+        }
+
         /// Whether the finished journal was replayed row by row (its rows can be reported again).
         public var hasOutcomes: Bool { !replay.outcomes.isEmpty }
     }
