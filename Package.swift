@@ -77,6 +77,11 @@ let package = Package(
             path: "Benchmarks/SimulatorCapacity"
         ),
 
+        // Fuzzing: a target per parser of outside bytes, and the libFuzzer driver that
+        // scripts/fuzz.sh builds with -sanitize=fuzzer,address (a plain build replays files).
+        .target(name: "FuzzTargets", dependencies: ["CSVReading", "JSONDocument", "Migration"]),
+        .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"], path: "Fuzz"),
+
         // Tests.
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
         .testTarget(name: "AddressRulesTests", dependencies: ["AddressRules"]),
@@ -100,6 +105,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["billing-migrate", "PartnerCenterSimulator", "JSONDocument", "CSVReading"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "JSONDocument"]),
     ]
 )
 

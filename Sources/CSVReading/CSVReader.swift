@@ -46,6 +46,9 @@ public final class CSVReader {
     private var chunkEnd = 0
     private var atStartOfInput = true
     private var reachedEnd = false
+    /// After a stray quote, the rest of its line is dropped, up to and including its line feed,
+    /// even where the line goes on in the next chunk.
+    private var skippingRestOfLine = false
 
     /// Opens `path` for reading.
     /// - Throws: ``CSVError`` when the file cannot be opened.
@@ -106,13 +109,22 @@ public final class CSVReader {
             return available
         }
         let endsLine = chunk[chunkStart + length - 1] == UInt8(ascii: "\n")
+        if skippingRestOfLine {
+            chunkStart += length
+            skippingRestOfLine = !endsLine
+            if endsLine { state.line += 1 }
+            return
+        }
         if parser.pstate == rowNotBegun {
             state.recordStartLine = state.line
             state.fieldStartLine = state.line
         }
         let consumed = parse(from: chunkStart, count: length)
         chunkStart += length
-        if consumed < length { try recoverFromParseError() }
+        if consumed < length {
+            try recoverFromParseError()
+            skippingRestOfLine = !endsLine
+        }
         if parser.pstate == fieldBegun, parser.quoted != 0, parser.entry_pos > options.runawayFieldBytes {
             throw CSVError(.unterminatedQuote(line: state.fieldStartLine), path: path)
         }

@@ -129,6 +129,9 @@ struct JSONParser {
         let digitsStart = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         guard index > digitsStart else { throw error("expected a value") }
+        guard bytes[digitsStart] != UInt8(ascii: "0") || index == digitsStart + 1 else {
+            throw error("a number cannot start with 0")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             let fraction = index

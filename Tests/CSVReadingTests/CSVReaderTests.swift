@@ -137,6 +137,33 @@ struct CSVReaderTests {
         #expect(records.map(\.line) == [1, 2, 5, 6])
     }
 
+    /// Found by `scripts/fuzz.sh csv` (minimized: `00 00 22 01 00`, read in 4-byte chunks): the
+    /// part of a stray quote's line in the next chunk came out as a record of its own.
+    @Test(
+        "a stray quote drops the rest of its line even where the line goes on in the next chunk", arguments: [4, 5, 7])
+    func strayQuoteAcrossChunks(chunkSize: Int) throws {
+        let text = "h1,h2\nab\"cd,ef,gh\"i\nx,y\n"
+        let expected = try readAll(text)
+        #expect(expected.map(\.problems) == [[], [.strayQuote(line: 2)], []])
+        #expect(try readAll(text) { $0.chunkSize = chunkSize } == expected)
+        #expect(
+            try readAll([0, 0, 0x22, 1, 0]) { $0.chunkSize = chunkSize } == [
+                CSVRecord(line: 1, fields: [], problems: [.strayQuote(line: 1)])
+            ])
+    }
+
+    @Test("a stray quote on a line that straddles the default 64 KiB chunk yields one failed record")
+    func strayQuoteAcrossDefaultChunk() throws {
+        let filler = String(repeating: "a,b\n", count: (64 * 1024 - 8) / 4)
+        let text = "h1,h2\n" + filler + "x\"y,z,w\nlast,row\n"
+        let records = try readAll(text)
+        let line = 2 + (64 * 1024 - 8) / 4
+        #expect(records.count == 3 + (64 * 1024 - 8) / 4)
+        #expect(records[records.count - 2].line == line)
+        #expect(records[records.count - 2].problems == [.strayQuote(line: line)])
+        #expect(records.last == CSVRecord(line: line + 1, fields: ["last", "row"]))
+    }
+
     @Test("a file is read from disk, and a missing one is a readable error")
     func fileSource() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("csvreader-\(UUID()).csv").path

@@ -37,4 +37,19 @@ struct JSONValueTests {
     func malformed(text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }
+
+    /// Found through the fuzz corpus (`n_number_leading_zero.json`; `scripts/fuzz.sh json`,
+    /// minimized: `01`): the parser took a number with a leading zero, which RFC 8259 forbids,
+    /// and the tool writes numbers back as read.
+    @Test("a number with a leading zero is refused", arguments: ["01", "-01", "[00]", #"{"a":007}"#, "00.5", "01e2"])
+    func leadingZero(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test(
+        "zero, and numbers with zeros after their first digit, still parse",
+        arguments: ["0", "-0", "0.05", "0e1", "-0.0E-0", "10", "100.001"])
+    func zeros(text: String) throws {
+        #expect(try JSONValue(parsing: text) == .number(text))
+    }
 }
