@@ -48,7 +48,7 @@ public struct AddressValidator: Sendable {
     ///   - asStored: fields to judge exactly as they stand, not normalized first (the profile's
     ///     own values, which `plan` and `apply` send back unchanged).
     public func check(
-        _ address: AddressFields, mode: Mode, served: ServedRules? = nil, asStored: Set<AddressField> = []
+        _ address: AddressFields, mode: Mode, served: ServedRules? = nil, asStored: FieldSet = []
     ) -> Result {
         var check = Check(result: Result(address: address, issues: []), served: served, asStored: asStored)
         checkLengths(&check)
@@ -77,14 +77,15 @@ public struct AddressValidator: Sendable {
     private struct Check {
         var result: Result
         var served: ServedRules?
-        let asStored: Set<AddressField>
+        let asStored: FieldSet
 
         mutating func error(_ issue: AddressIssue) { result.issues.append(issue) }
         mutating func warning(_ issue: AddressIssue) { result.warnings.append(issue) }
 
-        /// Sets a normalized value, unless the field is judged as stored.
+        /// Sets a normalized value, unless the field is judged as stored. Writes only a value that
+        /// differs: a write copies the shared field map, and this runs for several fields per row.
         mutating func normalize(_ field: AddressField, to value: String) {
-            if !asStored.contains(field) { result.address[field] = value }
+            if !asStored.contains(field), result.address[field] != value { result.address[field] = value }
         }
 
         func finish() -> Result {
@@ -95,20 +96,25 @@ public struct AddressValidator: Sendable {
         }
 
         private static func firstPerField(_ issues: [AddressIssue]) -> [AddressIssue] {
-            var seen: Set<AddressField> = []
-            return issues.filter { seen.insert($0.field).inserted }.sorted { $0.field < $1.field }
+            guard issues.count > 1 else { return issues }
+            var seen = FieldSet()
+            return issues.filter { issue in
+                defer { seen.insert(issue.field) }
+                return !seen.contains(issue.field)
+            }.sorted { $0.field < $1.field }
         }
     }
 
     private func checkLengths(_ check: inout Check) {
-        for (field, value) in check.result.address where VisibleText.hasForbiddenInAddress(value) {
-            check.error(
-                AddressIssue(
-                    .controlCharacter, field: field,
-                    "\(field.rawValue) holds a control or text-direction character ('\(VisibleText.escaped(value))'); "
-                        + "these have no place in an address and would reach Partner Center and invoices. Remove it."))
-        }
         for (field, value) in check.result.address {
+            if VisibleText.hasForbiddenInAddress(value) {
+                check.error(
+                    AddressIssue(
+                        .controlCharacter, field: field,
+                        "\(field.rawValue) holds a control or text-direction character "
+                            + "('\(VisibleText.escaped(value))'); these have no place in an address and would reach "
+                            + "Partner Center and invoices. Remove it."))
+            }
             guard let limit = field.maximumLength, value.utf8.count > limit else { continue }
             let length = value.count
             if length > limit {

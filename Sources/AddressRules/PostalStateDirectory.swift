@@ -60,6 +60,12 @@ public struct PostalStateDirectory: Sendable {
     public func evidence(country: String, subdivision: String, postalCode: String) -> Evidence {
         switch country {
         case "US":
+            guard let zip = Self.zip(postalCode) else { return .unknown }
+            if multiStateZIPs[zip] == nil {
+                let entry = zipStates[zip]
+                if entry == 0 { return .unknown }
+                if zipStateCodes[Int(entry) - 1] == subdivision { return .agrees }
+            }
             guard let states = zipStates(postalCode) else { return .unknown }
             return states.contains(subdivision) ? .agrees : .knownElsewhere(states)
         case "CA":
@@ -75,12 +81,17 @@ public struct PostalStateDirectory: Sendable {
 
     /// The states of a US ZIP code (its first five digits), or `nil` when the data lacks it.
     public func zipStates(_ postalCode: String) -> [String]? {
-        let digits = postalCode.utf8.prefix(5)
-        guard digits.count == 5, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let zip = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard let zip = Self.zip(postalCode) else { return nil }
         if let states = multiStateZIPs[zip] { return states }
         let entry = zipStates[zip]
         return entry == 0 ? nil : [zipStateCodes[Int(entry) - 1]]
+    }
+
+    /// The ZIP code of a US postal code (its first five digits), or `nil`.
+    private static func zip(_ postalCode: String) -> Int? {
+        let digits = postalCode.utf8.prefix(5)
+        guard digits.count == 5, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
     /// Every ZIP code the data knows, with its states (for tests and the generator's figures).

@@ -70,7 +70,7 @@ public struct Planner: Sendable {
     public func plan(_ changes: FieldMap<FieldChange>, current: AddressFields, rules: ServedRules?) -> PlannedChange {
         var merged = current
         for (field, change) in changes { merged[field] = change.value }
-        let stored = Set(AddressField.allCases.filter { changes[$0] == nil || changes[$0]?.isExact == true })
+        let stored = FieldSet(AddressField.allCases.filter { changes[$0] == nil || changes[$0]?.isExact == true })
         let checked = validator.check(merged, mode: .complete, served: rules, asStored: stored)
         var after = current
         for (field, change) in changes { after[field] = change.value == nil ? nil : checked.address[field] }

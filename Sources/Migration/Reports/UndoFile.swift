@@ -65,7 +65,7 @@ public enum UndoFile {
                 let readBack = validator.check(alone, mode: .partial).address[field]
                 cells[field] = readBack == before ? FieldChange.cell(exactly: before) : "<value:\(before)>"
             }
-            let problems = validator.check(values, mode: .partial, asStored: Set(AddressField.allCases)).issues
+            let problems = validator.check(values, mode: .partial, asStored: .all).issues
             for problem in problems where change.before.contains(where: { $0.0 == problem.field }) {
                 written.warnings.append(
                     "undo row for customer \(change.customer) (input line \(line)): \(problem.field.rawValue) "

@@ -50,7 +50,7 @@ public struct RowChecker {
             }
         }
         let address = row.changes.mapValues { $0.value ?? "" }
-        let exact = Set(row.changes.compactMap { $0.value.isExact ? $0.field : nil })
+        let exact = FieldSet(row.changes.compactMap { $0.value.isExact ? $0.field : nil })
         let result = validator.check(address, mode: .partial, asStored: exact)
         for (field, value) in result.address where row.changes[field] != .clear && value != address[field] {
             row.changes[field] = .set(value)
