@@ -22,6 +22,11 @@ struct IntegrityTests {
         #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 2)
         let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8)
         #expect(!journal.contains("\"etag\":null"))
+        // A final failure: the next run reports it again without reading that profile.
+        let gets = await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing")
+        let again = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+        #expect(again.status == 1)
+        #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == gets)
     }
 
     @Test("across runs every row keeps its latest outcome: transient failures retried, final ones listed again")

@@ -44,8 +44,9 @@ struct RowProcessor: Sendable {
                 return await finish(&result, .unchanged, logger: logger)
             case .change:
                 guard profile.etag?.isEmpty == false else {
+                    // Final, not transient: Partner Center answered (200), without an ETag.
                     result.errors = [Self.noETag]
-                    return await finish(&result, .failed, logger: logger)
+                    return await finish(&result, .failed, status: 200, logger: logger)
                 }
                 guard let journal else {
                     result.snapshot = .init(etag: profile.etag, before: plan.before, after: plan.after)
