@@ -13,6 +13,7 @@
 /// reader calls synchronously).
 final class ParseState {
     @exclusivity(unchecked) var maxFieldBytes = 4096
+    @exclusivity(unchecked) var maxFields = 1024
     /// The line the parser is on (1-based): one more than the line feeds fed so far.
     @exclusivity(unchecked) var line = 1
     @exclusivity(unchecked) var recordStartLine = 1
@@ -25,6 +26,7 @@ final class ParseState {
     func addField(_ field: UnsafeRawBufferPointer) {
         let column = ends.count
         fieldStartLine = line
+        guard column < maxFields else { return noteTooManyFields() }
         defer { ends.append(bytes.count) }
         guard field.count > 0 else { return }
         if field.count > maxFieldBytes {
@@ -36,6 +38,18 @@ final class ParseState {
         } else {
             bytes.append(contentsOf: field)
         }
+    }
+
+    /// Ends the field in progress as one too large to hold, `bytes` long so far.
+    func addCutField(bytes count: Int) {
+        let column = ends.count
+        guard column < maxFields else { return noteTooManyFields() }
+        problems.append(.fieldTooLarge(column: column, bytes: count, limit: maxFieldBytes))
+        ends.append(bytes.count)
+    }
+
+    private func noteTooManyFields() {
+        if !problems.contains(.tooManyFields(limit: maxFields)) { problems.append(.tooManyFields(limit: maxFields)) }
     }
 
     /// Whether the bytes are UTF-8. ASCII, the common case, skips the generic validator.

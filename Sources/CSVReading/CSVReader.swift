@@ -8,8 +8,9 @@ import CLibCSV
 
 /// Reads a CSV file record by record through libcsv in strict mode, in fixed-size chunks.
 ///
-/// Memory stays flat whatever the file's length: the reader holds one chunk and the record being
-/// read. It skips a leading UTF-8 byte order mark and blank lines, accepts LF and CRLF, and knows
+/// Memory stays flat whatever the file holds: the reader holds one chunk and the record being
+/// read, and a record holds at most ``Options/maxFieldsPerRecord`` fields of at most
+/// ``Options/bufferedFieldBytes`` bytes each, however long its line. It skips a leading UTF-8 byte order mark and blank lines, accepts LF and CRLF, and knows
 /// the line each record starts on.
 ///
 /// ```swift
@@ -26,10 +27,14 @@ public final class CSVReader {
         /// A field longer than this many bytes fails its record (``CSVProblem/fieldTooLarge``).
         /// Default 4 KiB.
         public var maxFieldBytes: Int = 4096
-        /// A quoted field still open after this many bytes is taken for an unterminated quote and
-        /// stops the read, so that a missing quote cannot pull the whole file into memory.
-        /// Default 1 MiB.
-        public var runawayFieldBytes: Int = 1 << 20
+        /// The most bytes of one field held in memory (at least ``maxFieldBytes``). A field that
+        /// grows past it fails its record with ``CSVProblem/fieldTooLarge`` there and then; the
+        /// reader skips the rest of the field (a quoted one up to its closing quote, across lines)
+        /// and of its line, and goes on with the next line. Default 64 KiB.
+        public var bufferedFieldBytes: Int = 64 * 1024
+        /// The most fields one record keeps; a record with more fails with
+        /// ``CSVProblem/tooManyFields``. Default 1024.
+        public var maxFieldsPerRecord: Int = 1024
         /// Bytes read from the file at a time. Default 64 KiB.
         public var chunkSize: Int = 64 * 1024
 
@@ -46,9 +51,10 @@ public final class CSVReader {
     private var chunkEnd = 0
     private var atStartOfInput = true
     private var reachedEnd = false
-    /// After a stray quote, the rest of its line is dropped, up to and including its line feed,
-    /// even where the line goes on in the next chunk.
-    private var skippingRestOfLine = false
+    /// What is being dropped, even where it goes on in the next chunk.
+    private var skipping = Skipping.nothing
+    /// The line the field being skipped opened on.
+    private var skippedFieldLine = 1
 
     /// Opens `path` for reading.
     /// - Throws: ``CSVError`` when the file cannot be opened.
@@ -73,7 +79,11 @@ public final class CSVReader {
         csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(&parser, options.delimiter)
         state.maxFieldBytes = options.maxFieldBytes
+        state.maxFields = max(options.maxFieldsPerRecord, 1)
     }
+
+    /// The most bytes of the field in progress the parser may hold before the reader cuts it.
+    private var fieldBufferLimit: Int { max(options.bufferedFieldBytes, options.maxFieldBytes) }
 
     deinit {
         csv_free(&parser)
@@ -92,6 +102,10 @@ public final class CSVReader {
     }
 
     /// Feeds the parser up to and including the next line feed, or finishes at the end of input.
+    ///
+    /// A piece fed to the parser is never longer than the room left in the field in progress
+    /// (``fieldBufferLimit`` less what the parser holds), so a field reaches the limit exactly at the
+    /// end of a piece, wherever the chunks end, and is cut there.
     private func feedNextLine() throws(CSVError) {
         if chunkStart == chunkEnd {
             try refill()
@@ -100,21 +114,18 @@ public final class CSVReader {
                 return
             }
         }
-        let length = chunk.withUnsafeBufferPointer { buffer -> Int in
-            let base = buffer.baseAddress! + chunkStart
-            let available = chunkEnd - chunkStart
-            if let newline = memchr(base, Int32(UInt8(ascii: "\n")), available) {
-                return base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-            return available
-        }
-        let endsLine = chunk[chunkStart + length - 1] == UInt8(ascii: "\n")
-        if skippingRestOfLine {
-            chunkStart += length
-            skippingRestOfLine = !endsLine
-            if endsLine { state.line += 1 }
+        switch skipping {
+        case .nothing: break
+        case .restOfLine:
+            skipRestOfLine()
+            return
+        case .quotedField(let afterQuote):
+            skipQuotedField(afterQuote: afterQuote)
             return
         }
+        let room = fieldBufferLimit + 1 - parser.entry_pos
+        let length = min(lineLength(), room)
+        let endsLine = chunk[chunkStart + length - 1] == UInt8(ascii: "\n")
         if parser.pstate == rowNotBegun {
             state.recordStartLine = state.line
             state.fieldStartLine = state.line
@@ -123,12 +134,67 @@ public final class CSVReader {
         chunkStart += length
         if consumed < length {
             try recoverFromParseError()
-            skippingRestOfLine = !endsLine
-        }
-        if parser.pstate == fieldBegun, parser.quoted != 0, parser.entry_pos > options.runawayFieldBytes {
-            throw CSVError(.unterminatedQuote(line: state.fieldStartLine), path: path)
+            if !endsLine { skipping = .restOfLine }
+        } else if parser.entry_pos > fieldBufferLimit {
+            cutField()
         }
         if endsLine { state.line += 1 }
+    }
+
+    /// The bytes from `chunkStart` up to and including the next line feed in the chunk, or to its end.
+    private func lineLength() -> Int {
+        chunk.withUnsafeBufferPointer { buffer -> Int in
+            let base = buffer.baseAddress! + chunkStart
+            let available = chunkEnd - chunkStart
+            if let newline = memchr(base, Int32(UInt8(ascii: "\n")), available) {
+                return base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return available
+        }
+    }
+
+    /// Ends the record at the field that outgrew the buffer, with a ``CSVProblem/fieldTooLarge``,
+    /// and drops the rest of the field and of its line.
+    private func cutField() {
+        let quoteOpen = parser.quoted != 0 && !(parser.pstate == fieldMightHaveEnded && parser.spaces > 0)
+        let afterQuote = parser.pstate == fieldMightHaveEnded
+        state.addCutField(bytes: parser.entry_pos)
+        skippedFieldLine = state.fieldStartLine
+        resetParser()
+        state.endRecord()
+        skipping = quoteOpen ? .quotedField(afterQuote: afterQuote) : .restOfLine
+    }
+
+    /// Drops bytes up to and including the next line feed.
+    private func skipRestOfLine() {
+        let length = lineLength()
+        chunkStart += length
+        if chunk[chunkStart - 1] == UInt8(ascii: "\n") {
+            state.line += 1
+            skipping = .nothing
+        }
+    }
+
+    /// Drops the rest of a quoted field up to its closing quote (a doubled quote is part of the
+    /// field), counting the line feeds in it; then the rest of its line.
+    private func skipQuotedField(afterQuote: Bool) {
+        var afterQuote = afterQuote
+        while chunkStart < chunkEnd {
+            let byte = chunk[chunkStart]
+            if afterQuote {
+                if byte != UInt8(ascii: "\"") {
+                    skipping = .restOfLine
+                    return
+                }
+                afterQuote = false
+            } else if byte == UInt8(ascii: "\"") {
+                afterQuote = true
+            } else if byte == UInt8(ascii: "\n") {
+                state.line += 1
+            }
+            chunkStart += 1
+        }
+        skipping = .quotedField(afterQuote: afterQuote)
     }
 
     private func parse(from start: Int, count: Int) -> Int {
@@ -144,14 +210,22 @@ public final class CSVReader {
             throw CSVError(.outOfMemory(line: state.recordStartLine), path: path)
         }
         state.problems.append(.strayQuote(line: state.line))
+        resetParser()
+        state.endRecord()
+    }
+
+    /// Drops what the parser holds, without calling back.
+    private func resetParser() {
         csv_set_opts(&parser, UInt8(CSV_STRICT))
         csv_fini(&parser, nil, nil, nil)
         csv_set_opts(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
-        state.endRecord()
     }
 
     private func finish() throws(CSVError) {
         reachedEnd = true
+        if case .quotedField = skipping {
+            throw CSVError(.unterminatedQuote(line: skippedFieldLine), path: path)
+        }
         let context = Unmanaged.passUnretained(state).toOpaque()
         if csv_fini(&parser, fieldEnded, recordEnded, context) != 0 {
             throw CSVError(.unterminatedQuote(line: state.fieldStartLine), path: path)
@@ -181,7 +255,16 @@ public final class CSVReader {
 
 /// libcsv's parser states (csv_parser.pstate), from libcsv.c.
 private let rowNotBegun: Int32 = 0
-private let fieldBegun: Int32 = 2
+private let fieldMightHaveEnded: Int32 = 3
+
+/// What the reader drops instead of parsing.
+private enum Skipping {
+    case nothing
+    /// Up to and including the next line feed.
+    case restOfLine
+    /// A quoted field's rest, then its line's rest; `afterQuote` when the last byte seen was a quote.
+    case quotedField(afterQuote: Bool)
+}
 
 /// Where the bytes come from: a file descriptor the reader owns, or memory (tests).
 private enum ByteSource {

@@ -84,8 +84,11 @@ public struct CSVRecord: Sendable, Equatable {
 
 /// A defect in one record that fails the record but lets the reader go on with the next one.
 public enum CSVProblem: Sendable, Equatable {
-    /// The field at `column` (0-based) is longer than the reader's field limit.
+    /// The field at `column` (0-based) is longer than the reader's field limit: `bytes` long, or,
+    /// for a field the reader stopped holding, at least `bytes` long.
     case fieldTooLarge(column: Int, bytes: Int, limit: Int)
+    /// The record has more fields than the reader keeps; it holds the first `limit`.
+    case tooManyFields(limit: Int)
     /// The field at `column` is not valid UTF-8.
     case invalidUTF8(column: Int)
     /// The field at `column` holds a NUL byte.
@@ -98,7 +101,21 @@ public enum CSVProblem: Sendable, Equatable {
     public var isMalformed: Bool {
         switch self {
         case .fieldTooLarge: false
-        case .invalidUTF8, .nulByte, .strayQuote: true
+        case .invalidUTF8, .nulByte, .strayQuote, .tooManyFields: true
+        }
+    }
+}
+
+extension CSVProblem: CustomStringConvertible {
+    /// The problem in plain words; cells are counted from 1.
+    public var description: String {
+        switch self {
+        case .fieldTooLarge(let column, let bytes, let limit):
+            "cell \(column + 1) holds at least \(bytes) bytes, over the limit of \(limit)"
+        case .tooManyFields(let limit): "the line has more than \(limit) cells"
+        case .invalidUTF8(let column): "cell \(column + 1) is not valid UTF-8"
+        case .nulByte(let column): "cell \(column + 1) holds a NUL byte"
+        case .strayQuote(let line): "line \(line) has a quote inside an unquoted cell or after a closing quote"
         }
     }
 }

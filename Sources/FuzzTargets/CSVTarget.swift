@@ -2,10 +2,10 @@ import CSVReading
 
 extension FuzzTargets {
     /// `CSVReader` over the bytes as the tool reads a corrections file (from a file, default
-    /// options), then with `;` as the separator, with a small field limit, and with a small
-    /// runaway limit. Each read is checked record by record, and each (but the runaway one) is read
-    /// again from memory in small chunks: the records and the error must not depend on where the
-    /// chunks end.
+    /// options), then with `;` as the separator, with a small field limit, and with small limits on
+    /// what a record may hold (16 bytes a field, 4 fields). Each read is checked record by record,
+    /// and read again from memory in small chunks: the records and the error must not depend on
+    /// where the chunks end.
     static func checkCSV(_ bytes: [UInt8]) throws(InvariantViolation) {
         let file = ScratchFile(bytes)
         // A chunk size of its own for each input, so that chunk ends fall everywhere.
@@ -18,8 +18,12 @@ extension FuzzTargets {
         semicolon.delimiter = UInt8(ascii: ";")
         var smallFields = CSVReader.Options()
         smallFields.maxFieldBytes = 8
+        var smallRecords = smallFields
+        smallRecords.bufferedFieldBytes = 16
+        smallRecords.maxFieldsPerRecord = 4
         for (options, name) in [
             (CSVReader.Options(), "default options"), (semicolon, "';'"), (smallFields, "8-byte fields"),
+            (smallRecords, "16-byte buffer, 4 fields"),
         ] {
             let whole = name == "default options" ? asTool : CSVRead(bytes, name: file.path, options: options)
             try whole.check(bytes, name)
@@ -31,11 +35,6 @@ extension FuzzTargets {
                 "\(name): read in \(chunkSize)-byte chunks, the file gives \(inChunks), but read whole it gives \(whole)"
             )
         }
-
-        var runaway = CSVReader.Options()
-        runaway.runawayFieldBytes = 16
-        runaway.chunkSize = chunkSize
-        try CSVRead(bytes, name: file.path, options: runaway).check(bytes, "16-byte runaway limit")
     }
 }
 
@@ -96,11 +95,18 @@ struct CSVRead: Equatable, CustomStringConvertible {
                     named.insert(column)
                 case .invalidUTF8(let column), .nulByte(let column):
                     named.insert(column)
+                case .tooManyFields(let limit):
+                    try require(
+                        limit == options.maxFieldsPerRecord && record.count == limit,
+                        "\(at): \(problem) on a record of \(record.count) fields")
                 case .strayQuote(let line):
                     try require(
                         line >= record.line && line <= lastLine, "\(at): \(problem) outside the record's lines")
                 }
             }
+            try require(
+                record.count <= options.maxFieldsPerRecord,
+                "\(at): \(record.count) fields, over the limit of \(options.maxFieldsPerRecord)")
             try require(named.allSatisfy { $0 < record.count }, "\(at): \(record.problems) names a column of none")
             try require(!record.problems.isEmpty || record.fields.contains { !$0.isEmpty }, "\(at): a blank record")
             for index in 0..<record.count {

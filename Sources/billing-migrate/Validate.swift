@@ -33,7 +33,7 @@ struct Validate: ParsableCommand {
         Console.use(logFormat)
         let options = try input.fileOptions()
         var files = CommandFiles()
-        files.reads("the corrections file", input.input)
+        files.reads("the corrections file", input.input, once: true)
         for path in report.reports { files.writes("--report", path) }
         files.writes("--failed-rows", report.failedRows)
         do {

@@ -104,18 +104,71 @@ struct CSVReaderTests {
         #expect(throws: CSVError(.unterminatedQuote(line: 3), path: "in.csv")) { try reader.next() }
     }
 
-    @Test("a runaway quoted field stops the read instead of filling memory")
+    @Test(
+        "a quoted cell longer than the buffer, closed many lines later, fails its row and the rest is read",
+        arguments: [4, 7, 64, 64 * 1024])
+    func longQuotedCell(chunkSize: Int) throws {
+        let cell = "\"" + String(repeating: "filler, with \"\"quotes\"\"\n", count: 200) + "\""
+        let text = "h1,h2\nid1," + cell + ",tail\nid2,ok\n"
+        let records = try readAll(text) {
+            $0.chunkSize = chunkSize
+            $0.maxFieldBytes = 100
+            $0.bufferedFieldBytes = 1000
+        }
+        #expect(records.count == 3)
+        #expect(records[1].line == 2)
+        #expect(records[1].fields == ["id1", ""])
+        #expect(records[1].problems == [.fieldTooLarge(column: 1, bytes: 1001, limit: 100)])
+        #expect(records[2] == CSVRecord(line: 203, fields: ["id2", "ok"]))
+    }
+
+    @Test(
+        "an unquoted cell longer than the buffer fails its row; the next line is read", arguments: [5, 64, 64 * 1024])
+    func longUnquotedCell(chunkSize: Int) throws {
+        let text = "h1,h2\nid1," + String(repeating: "x", count: 5000) + ",more\nid2,ok"
+        let records = try readAll(text) {
+            $0.chunkSize = chunkSize
+            $0.bufferedFieldBytes = 4096
+        }
+        #expect(records.map(\.fields) == [["h1", "h2"], ["id1", ""], ["id2", "ok"]])
+        #expect(records[1].problems == [.fieldTooLarge(column: 1, bytes: 4097, limit: 4096)])
+        #expect(records[2].line == 3)
+    }
+
+    @Test("a cell over the field limit but within the buffer is measured exactly and the row keeps its cells")
+    func cellWithinBuffer() throws {
+        let records = try readAll("h1,h2,h3\nid1," + String(repeating: "x", count: 5000) + ",more\n")
+        #expect(records[1].fields == ["id1", "", "more"])
+        #expect(records[1].problems == [.fieldTooLarge(column: 1, bytes: 5000, limit: 4096)])
+    }
+
+    @Test("an unterminated quote is still reported at its line, after the reader skipped to the end")
     func runawayQuote() throws {
         let text = "h1,h2\nc,\"open\n" + String(repeating: "filler line\n", count: 200)
         let reader = CSVReader(
             bytes: Array(text.utf8), name: "in.csv",
             options: {
                 var options = CSVReader.Options()
-                options.runawayFieldBytes = 1000
+                options.maxFieldBytes = 100
+                options.bufferedFieldBytes = 1000
+                options.chunkSize = 64
                 return options
             }())
         _ = try reader.next()
+        #expect(try reader.next()?.problems == [.fieldTooLarge(column: 1, bytes: 1001, limit: 100)])
         #expect(throws: CSVError(.unterminatedQuote(line: 2), path: "in.csv")) { try reader.next() }
+    }
+
+    @Test("a record keeps at most the field limit's number of fields; more fail it", arguments: [3, 64])
+    func tooManyFields(chunkSize: Int) throws {
+        let text = "h1,h2\n" + String(repeating: "a,", count: 50) + "a\nid2,ok\n"
+        let records = try readAll(text) {
+            $0.chunkSize = chunkSize
+            $0.maxFieldsPerRecord = 10
+        }
+        #expect(records[1].count == 10)
+        #expect(records[1].problems == [.tooManyFields(limit: 10)])
+        #expect(records[2] == CSVRecord(line: 3, fields: ["id2", "ok"]))
     }
 
     @Test("a stray quote fails its record and the next line is read normally")

@@ -61,6 +61,65 @@ struct HostileInputTests {
         }
     }
 
+    /// The peak resident memory of a running process, in bytes (Linux's `VmHWM`).
+    private static func peakMemory(of pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
+        return try #require(kilobytes, "no VmHWM in /proc/\(pid)/status") * 1024
+    }
+
+    @Test("a 1 GB line without a newline, streamed through a FIFO, is validated in bounded memory; its row fails")
+    func gigabyteLine() async throws {
+        let fifo = try temporaryDirectory().appendingPathComponent("corrections.csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let running = try ToolRunner.start(["validate", fifo])
+        let written: Int = await withCheckedContinuation { continuation in
+            Thread {
+                let fd = open(fifo, O_WRONLY)
+                var total = 0
+                func send(_ bytes: [UInt8]) {
+                    bytes.withUnsafeBytes { buffer in
+                        var offset = 0
+                        while offset < buffer.count {
+                            let count = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                            if count <= 0 { return }
+                            offset += count
+                        }
+                        total += offset
+                    }
+                }
+                send(
+                    Array(
+                        "customerId,city\n11111111-1111-1111-1111-111111111111,Oslo\n22222222-2222-2222-2222-222222222222,"
+                            .utf8))
+                let block = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+                for _ in 0..<1024 { send(block) }
+                continuation.resume(returning: total)
+                close(fd)
+            }.start()
+        }
+        #expect(written > 1 << 30)
+        let peak = try Self.peakMemory(of: running.process.processIdentifier)
+        let output = await running.finish()
+        #expect(peak < 128 << 20, "peak resident memory \(peak >> 20) MiB while reading a 1 GiB line")
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(output.stdout.contains("line 3: error [field-too-large]"), "\(output.stdout)")
+        #expect(!output.stdout.contains("line 2: error"), "\(output.stdout)")
+    }
+
+    @Test("plan and apply refuse a pipe as the corrections file (they read it more than once): exit 2, nothing read")
+    func pipeInput() throws {
+        let folder = try temporaryDirectory()
+        let fifo = folder.appendingPathComponent("corrections.csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for command in [["plan", fifo, "--sandbox"], ["apply", fifo, "--sandbox", "--journal", folder.path + "/j"]] {
+            let output = try ToolRunner.run(command)
+            #expect(output.status == 2, "\(command): \(output.stderr)")
+            #expect(output.stderr.contains("is a pipe or a device"), "\(command): \(output.stderr)")
+        }
+    }
+
     @Test("a refused connection says nothing was sent; exit 3")
     func connectionRefused() throws {
         let output = try ToolRunner.run(

@@ -28,17 +28,27 @@ struct FileIdentity: Hashable {
     }
 }
 
+/// Whether `path` names something other than a regular file (a pipe, a device, a socket), which
+/// can be read only once. A path that does not exist is not one.
+func isStream(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG
+}
+
 /// The files a command reads and writes, checked before anything is read or sent: no file it
 /// writes may be one it reads or another it writes (`--report in.csv`, `--undo-file` onto the
-/// journal, …).
+/// journal, …), and a file it reads more than once must be a regular file, not a pipe.
 public struct CommandFiles {
     private var files: [(role: String, path: String, written: Bool)] = []
+    private var readMoreThanOnce: [(role: String, path: String)] = []
 
     public init() {}
 
-    /// A file the command reads (the corrections file, a saved plan).
-    public mutating func reads(_ role: String, _ path: String?) {
-        if let path { files.append((role, path, false)) }
+    /// A file the command reads (the corrections file, a saved plan); `once` when a pipe will do.
+    public mutating func reads(_ role: String, _ path: String?, once: Bool = false) {
+        guard let path else { return }
+        files.append((role, path, false))
+        if !once { readMoreThanOnce.append((role, path)) }
     }
 
     /// A file the command writes (a report, the journal, the undo file, …).
@@ -46,8 +56,15 @@ public struct CommandFiles {
         if let path { files.append((role, path, true)) }
     }
 
-    /// - Throws: ``RunRefusal`` (`.input`, exit 2) naming the two options that name one file.
+    /// - Throws: ``RunRefusal`` (`.input`, exit 2) naming the two options that name one file, or a
+    ///   file read more than once that is a pipe or a device.
     public func checkDistinct() throws(RunRefusal) {
+        for (role, path) in readMoreThanOnce where isStream(path) {
+            throw RunRefusal(
+                .input,
+                "\(role) (\(path)) is a pipe or a device, not a file; this command reads it more than once. Save it "
+                    + "to a file and give that path; nothing was read or sent.")
+        }
         var seen: [FileIdentity: (role: String, path: String, written: Bool)] = [:]
         for file in files {
             let identity = FileIdentity(path: file.path)

@@ -26,8 +26,8 @@ public struct InputRow: Sendable {
                 issues.append(
                     RowIssue(
                         .fieldTooLarge, field: columnName(column),
-                        "the cell holds \(bytes) bytes; no field may exceed \(limit). Check for a missing quote or "
-                            + "pasted text."))
+                        "the cell holds at least \(bytes) bytes; no field may exceed \(limit). Check for a missing quote "
+                            + "or pasted text."))
             case .invalidUTF8(let column):
                 issues.append(
                     RowIssue(
@@ -36,6 +36,12 @@ public struct InputRow: Sendable {
             case .nulByte(let column):
                 issues.append(
                     RowIssue(.nulByte, field: columnName(column), "the cell holds a NUL byte; remove it."))
+            case .tooManyFields(let limit):
+                issues.append(
+                    RowIssue(
+                        .columnCount, field: nil,
+                        "the row has more than \(limit) cells but the header has \(header.columns.count); check for "
+                            + "a missing line break or a wrong delimiter (--delimiter)."))
             case .strayQuote(let line):
                 issues.append(
                     RowIssue(
@@ -46,7 +52,8 @@ public struct InputRow: Sendable {
         }
         let cellCount = record.count
         let extra = header.columns.count..<max(cellCount, header.columns.count)
-        if cellCount < header.columns.count || extra.contains(where: { !record.trimmedField($0).isEmpty }) {
+        let counted = record.problems.contains { if case .tooManyFields = $0 { true } else { false } }
+        if !counted, cellCount < header.columns.count || extra.contains(where: { !record.trimmedField($0).isEmpty }) {
             issues.append(
                 RowIssue(
                     .columnCount, field: nil,

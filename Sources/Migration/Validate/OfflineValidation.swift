@@ -5,7 +5,8 @@ import AddressRules
 /// Duplicates need the whole file: a customer's first row is invalid when a later row names it
 /// with other changes. Most files have none, so the run bets on that: one pass that also keeps a
 /// 64-bit fingerprint per customer (8 bytes a row). If the fingerprints show a repeat, the sink
-/// is restarted and the file read again with an exact ``InputSurvey`` built first.
+/// is restarted and the file read again with an exact ``InputSurvey`` built first (a pipe, read
+/// once, cannot be: that is an ``InputError``).
 public enum OfflineValidation {
     /// Validates `path`, passing every row's result to `sink` in file order, then finishing it.
     /// - Returns: the counts; `summary.malformedRows > 0` means the file itself is malformed.
@@ -22,6 +23,12 @@ public enum OfflineValidation {
         ) { fingerprints.append(fingerprint($0)) }
         if mayRepeat(&fingerprints) {
             fingerprints = []
+            if isStream(path) {
+                throw InputError(
+                    path: path, line: nil,
+                    "a customer may be named on two rows, and finding which takes a second read, which a pipe "
+                        + "cannot give. Save the rows to a file and validate that.")
+            }
             try sink.restart()
             let duplicates = try InputSurvey(path: path, options: options)
             summary = try pass(
@@ -62,9 +69,11 @@ public enum OfflineValidation {
         return zip(fingerprints, fingerprints.dropFirst()).contains { $0 == $1 }
     }
 
-    /// Mixes the GUID's 128 bits into 64 (the finalizer of MurmurHash3).
+    /// Mixes the GUID's 128 bits into 64: the high half multiplied by the golden-ratio constant, so
+    /// that a GUID whose halves are equal does not give 0, then the finalizer of MurmurHash3.
     private static func fingerprint(_ id: CustomerID) -> UInt64 {
-        var value = UInt64(truncatingIfNeeded: id.bits >> 64) ^ UInt64(truncatingIfNeeded: id.bits)
+        var value =
+            UInt64(truncatingIfNeeded: id.bits >> 64) &* 0x9e37_79b9_7f4a_7c15 ^ UInt64(truncatingIfNeeded: id.bits)
         value ^= value >> 33
         value &*= 0xff51_afd7_ed55_8ccd
         value ^= value >> 33
