@@ -60,16 +60,6 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// ``connect(logger:)``, or the usage exit (2) with the reason on stderr.
-    func connectOrExit(logger: Logger) async throws -> Connection {
-        do {
-            return try await connect(logger: logger)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
-        }
-    }
-
     /// A live client, and what to close when the run is over.
     func connect(logger: Logger) async throws -> Connection {
         let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency)
@@ -108,7 +98,7 @@ struct ConnectionOptions: ParsableArguments {
             }
         } catch {
             try? await transport.shutdown()
-            throw error
+            throw error as? ConfigurationError ?? ConfigurationError("\(error)")
         }
         var configuration = PartnerCenterConfiguration(endpoint: endpoint)
         configuration.applicationName = "billing-migrate/\(BillingMigrate.version)"

@@ -53,7 +53,7 @@ struct DoctorCommand: AsyncParsableCommand {
         Console.use(logFormat)
         var logger = Logger(label: "billing-migrate")
         logger.logLevel = .warning
-        let open = try await connection.connectOrExit(logger: logger)
+        let open = try await connection.connect(logger: logger)
         let customerId = CustomerID(customer).map { "\($0)" } ?? customer
         let checks = await Doctor(
             client: open.client, tokens: open.client.tokens, endpoint: open.endpoint, customerId: customerId,
@@ -75,15 +75,11 @@ struct DoctorCommand: AsyncParsableCommand {
             object["etagIn"] = .string(connection.etagIn.rawValue)
             object["passed"] = .bool(passed)
             object["checks"] = .array(checks.map(\.json))
-            do {
-                let file = try PrivateFile(path: report)
-                try file.write(bytes: JSONValue.object(object).serialized + [0x0A])
-                try file.commit()
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitStatus.usage.exitCode
-            }
+            let file = try PrivateFile(path: report)
+            try file.write(bytes: JSONValue.object(object).serialized + [0x0A])
+            try file.commit()
         }
-        if !passed { throw ExitStatus.rowsFailed.exitCode }
+        let status = ExitStatus(checks)
+        if status != .success { throw status }
     }
 }

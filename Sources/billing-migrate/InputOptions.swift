@@ -60,18 +60,6 @@ struct ReportOptions: ParsableArguments {
                 + "and run again.", valueName: "file"), completion: .file())
     var failedRows: String?
 
-    /// The report writers and the failed-rows file the options ask for. `input` names the run's
-    /// input in reports; `csv` is the corrections file the failed rows are copied from.
-    func sinks(command: String, input: String, csv: String, options: InputFile.Options) throws(FileError)
-        -> [any RowSink]
-    {
-        var sinks: [any RowSink] = try reports.map { path throws(FileError) -> any RowSink in
-            try (ReportFormat(path: path) ?? .json).writer(path: path, command: command, input: input)
-        }
-        if let failedRows { sinks.append(try FailedRowsWriter(path: failedRows, input: csv, options: options)) }
-        return sinks
-    }
-
     func validate() throws {
         for path in reports where ReportFormat(path: path) == nil {
             throw ValidationError(

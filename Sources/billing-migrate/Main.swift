@@ -1,15 +1,12 @@
 import ArgumentParser
+import Foundation
 import Logging
+import Migration
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Runs the command and maps every way out to SPEC §7's exit codes: argument errors are usage
-/// errors (2, not argument-parser's 64), and no user mistake ends in a stack trace. Logs go to
-/// stderr; stdout is for results.
+/// Runs the command and maps every way out to SPEC §7's exit codes, in one place
+/// (``ExitStatus``): argument errors are usage errors (2, not argument-parser's 64), an error from
+/// a command is printed as `error: …` and mapped by its kind, and no user mistake ends in a stack
+/// trace. Logs go to stderr; stdout is for results.
 @main
 enum Main {
     static func main() async {
@@ -25,32 +22,24 @@ enum Main {
             } else {
                 try command.run()
             }
-        } catch let exit as ExitCode {
-            Glibc.exit(exit.rawValue)
+        } catch let status as ExitStatus {
+            end(status)
         } catch {
-            let code = BillingMigrate.exitCode(for: error)
-            if code == .validationFailure {
-                let message = BillingMigrate.fullMessage(for: error)
-                Console.error(message)
-                Glibc.exit(ExitStatus.usage.rawValue)
+            switch BillingMigrate.exitCode(for: error) {
+            case .success:
+                BillingMigrate.exit(withError: error)
+            case .validationFailure:
+                Console.error(BillingMigrate.fullMessage(for: error))
+                end(.usage)
+            default:
+                Console.error("error: \(error)")
+                end(ExitStatus(error))
             }
-            BillingMigrate.exit(withError: error)
         }
+        end(.success)
     }
-}
 
-/// SPEC §7 exit codes.
-enum ExitStatus: Int32 {
-    /// Every row fine.
-    case success = 0
-    /// The run finished but some rows are invalid, failed or in conflict.
-    case rowsFailed = 1
-    /// Usage, configuration or input-file error: nothing was sent.
-    case usage = 2
-    /// Interrupted, aborted or locked: resumable.
-    case interrupted = 3
-    /// `plan --detailed-exitcode` with changes pending.
-    case changesPending = 4
-
-    var exitCode: ExitCode { ExitCode(rawValue) }
+    private static func end(_ status: ExitStatus) -> Never {
+        exit(status.rawValue)
+    }
 }

@@ -36,8 +36,10 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         var command = BatchCommand(command: .plan, input: input, options: options)
-        command.detailedExitCode = detailedExitcode
-        command.savePlan = savePlan
+        command.configure = { [detailedExitcode, savePlan] configuration in
+            configuration.detailedExitCode = detailedExitcode
+            configuration.savePlan = savePlan
+        }
         try await command.run()
     }
 }
@@ -99,13 +101,13 @@ struct Apply: AsyncParsableCommand {
 
     func run() async throws {
         var command = BatchCommand(command: .apply, input: input ?? plan ?? "", options: options)
-        command.journal = journal
-        command.force = force
-        command.maxChanges = maxChanges
-        command.undoFile = undoFile
-        if let plan {
-            command.savedPlan = plan
-            command.planInput = input
+        command.configure = { [journal, force, maxChanges, undoFile, plan, input] configuration in
+            configuration.journalPath = journal
+            configuration.force = force
+            configuration.maxChanges = maxChanges
+            configuration.undoFile = undoFile
+            configuration.plan = plan
+            if plan != nil { configuration.planInput = input }
         }
         try await command.run()
     }

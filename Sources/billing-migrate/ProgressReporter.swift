@@ -7,7 +7,7 @@ import Migration
 final class ProgressReporter: Sendable {
     private let task: Task<Void, Never>
 
-    init(command: String, progress: RunProgress, quiet: Bool, live terminal: Bool) {
+    init(command: Command, progress: RunProgress, quiet: Bool, live terminal: Bool) {
         let interval: Duration = terminal ? .milliseconds(500) : .seconds(5)
         let started = ContinuousClock.now
         task = Task {
@@ -24,7 +24,7 @@ final class ProgressReporter: Sendable {
                     Console.message(
                         line, level: .info,
                         fields: [
-                            "command": "\(command)", "done": "\(done)", "total": "\(progress.total)",
+                            "command": "\(command.rawValue)", "done": "\(done)", "total": "\(progress.total)",
                             "failures": "\(failures)",
                         ])
                 }
@@ -39,13 +39,14 @@ final class ProgressReporter: Sendable {
         await task.value
     }
 
-    static func line(command: String, progress: RunProgress, elapsed: Duration) -> String {
+    static func line(command: Command, progress: RunProgress, elapsed: Duration) -> String {
         let (done, failures) = progress.snapshot
         let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         let rate = Double(done) / seconds
         let left = max(0, progress.total - done)
         let eta = rate > 0 ? Self.clock(Double(left) / rate) : "?"
-        return "\(command): \(done)/\(progress.total) rows, \(String(format: "%.1f", rate)) rows/s, ETA \(eta), "
+        return
+            "\(command.rawValue): \(done)/\(progress.total) rows, \(String(format: "%.1f", rate)) rows/s, ETA \(eta), "
             + "\(failures) not ok"
     }
 

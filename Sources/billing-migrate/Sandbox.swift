@@ -124,26 +124,22 @@ struct Sandbox: AsyncParsableCommand {
         configuration.emptyPutAnswer = emptyPutAnswer
         if let seedFile {
             guard let data = FileManager.default.contents(atPath: seedFile) else {
-                Console.error("error: --seed-file \(seedFile): cannot read it.")
-                throw ExitStatus.usage.exitCode
+                throw ConfigurationError("--seed-file \(seedFile): cannot read it.")
             }
             do {
                 configuration.seedCustomers = try SeedCustomer.load(json: Array(data))
             } catch {
-                Console.error("error: --seed-file \(seedFile): \(error)")
-                throw ExitStatus.usage.exitCode
+                throw ConfigurationError("--seed-file \(seedFile): \(error)")
             }
         }
         if let rules {
             guard let data = FileManager.default.contents(atPath: rules) else {
-                Console.error("error: --rules \(rules): cannot read it.")
-                throw ExitStatus.usage.exitCode
+                throw ConfigurationError("--rules \(rules): cannot read it.")
             }
             do {
                 configuration.countryRules = try SimulatorCountryRules(json: Array(data))
             } catch {
-                Console.error("error: --rules \(rules): \(error)")
-                throw ExitStatus.usage.exitCode
+                throw ConfigurationError("--rules \(rules): \(error)")
             }
         }
         if !Endpoint.isLoopback(host) {

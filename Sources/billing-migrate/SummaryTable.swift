@@ -2,7 +2,7 @@ import Migration
 
 /// The closing summary on stdout: a table of outcomes.
 enum SummaryTable {
-    static func render(_ report: MigrationRun.Report, command: BatchRunner.Command, input: String, journal: String?)
+    static func render(_ report: MigrationRun.Report, command: Command, input: String, journal: String?)
         -> String
     {
         let summary = report.outcome.summary

@@ -36,31 +36,19 @@ struct Validate: ParsableCommand {
         files.reads("the corrections file", input.input, once: true)
         for path in report.reports { files.writes("--report", path) }
         files.writes("--failed-rows", report.failedRows)
-        do {
-            try files.checkDistinct()
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
+        try files.checkDistinct()
+        let writers = try ReportFormat.writers(
+            reports: report.reports, failedRows: report.failedRows, command: .validate, input: input.input,
+            csv: input.input, options: options)
+        let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
+        let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
+        print(RowListing.closing(summary, input: input.input))
+        if !quiet {
+            Console.message(
+                "note: validate checks the tool's offline rules only; plan and apply judge each address by "
+                    + "Partner Center's own rules for its country, which decide where the two differ.", level: .info)
         }
-        do {
-            let writers = try report.sinks(command: "validate", input: input.input, csv: input.input, options: options)
-            let sink = SinkGroup([ListingSink(quiet: quiet)] + writers)
-            let summary = try OfflineValidation.run(path: input.input, options: options, sink: sink)
-            print(RowListing.closing(summary, input: input.input))
-            if !quiet {
-                Console.message(
-                    "note: validate checks the tool's offline rules only; plan and apply judge each address by "
-                        + "Partner Center's own rules for its country, which decide where the two differ.", level: .info
-                )
-            }
-            if summary.malformedRows > 0 { throw ExitStatus.usage.exitCode }
-            if summary.unsuccessful > 0 { throw ExitStatus.rowsFailed.exitCode }
-        } catch let error as InputError {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
-        } catch let error as FileError {
-            Console.error("error: \(error)")
-            throw ExitStatus.usage.exitCode
-        }
+        let status = ExitStatus(summary)
+        if status != .success { throw status }
     }
 }

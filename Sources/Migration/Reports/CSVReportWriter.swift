@@ -15,9 +15,9 @@ public final class CSVReportWriter: RowSink {
     private let knowsBefore: Bool
     private var file: PrivateFile
 
-    public init(path: String, command: String) throws(FileError) {
+    public init(path: String, command: Command) throws(FileError) {
         self.path = path
-        knowsBefore = command != "validate"
+        knowsBefore = command.readsProfiles
         file = try PrivateFile(path: path)
         try writeHeader()
     }

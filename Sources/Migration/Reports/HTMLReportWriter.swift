@@ -11,12 +11,12 @@ import Foundation
 /// The rows are spooled until the counts are known; written 0600, and only once complete.
 public final class HTMLReportWriter: RowSink {
     private let file: PrivateFile
-    private let command: String
+    private let command: Command
     private let input: String
     private let rows = Spool()
 
     /// Creates the report's file now, so that a path that cannot be written fails before the run.
-    public init(path: String, command: String, input: String) throws(FileError) {
+    public init(path: String, command: Command, input: String) throws(FileError) {
         file = try PrivateFile(path: path)
         self.command = command
         self.input = input
@@ -37,7 +37,7 @@ public final class HTMLReportWriter: RowSink {
             html += "<ul>"
             for change in row.changes {
                 html += "<li><span class=\"field\">\(Self.escape(change.field))</span> "
-                if command != "validate" {
+                if command.readsProfiles {
                     html += change.before.map { "<del>\(Self.escape($0))</del>" } ?? "<i>none</i>"
                     html += " &rarr; "
                 }
@@ -71,7 +71,7 @@ public final class HTMLReportWriter: RowSink {
     }
 
     private func head(_ summary: RunSummary) -> String {
-        let title = "billing-migrate \(command): \(Self.escape(input))"
+        let title = "billing-migrate \(command.rawValue): \(Self.escape(input))"
         let generated = ISO8601DateFormatter().string(from: Date())
         let largest = max(1, RowResult.Outcome.allCases.map(summary.count).max() ?? 1)
         var counts = ""
@@ -109,7 +109,7 @@ public final class HTMLReportWriter: RowSink {
             <nav class="filters" aria-label="Show rows" hidden></nav>
             <p class="shown" aria-live="polite"></p>
             <table class="rows">
-            <thead><tr><th>Line</th><th>Customer</th><th>Outcome</th><th>\(command == "validate" ? "Fields" : "Changes (before &rarr; after)")</th>\
+            <thead><tr><th>Line</th><th>Customer</th><th>Outcome</th><th>\(!command.readsProfiles ? "Fields" : "Changes (before &rarr; after)")</th>\
             <th>Problems</th></tr></thead>
             <tbody>
 

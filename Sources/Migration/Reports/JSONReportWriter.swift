@@ -6,14 +6,14 @@
 /// `correlationId`. The file is created 0600 and appears only once complete.
 public final class JSONReportWriter: RowSink {
     private let path: String
-    private let command: String
+    private let command: Command
     private let input: String
     private var file: PrivateFile
     private var text = JSONText()
     private var rowCount = 0
 
     /// Starts the report at `path`.
-    public init(path: String, command: String, input: String) throws(FileError) {
+    public init(path: String, command: Command, input: String) throws(FileError) {
         self.path = path
         self.command = command
         self.input = input
@@ -23,7 +23,7 @@ public final class JSONReportWriter: RowSink {
 
     private func writeOpening() {
         text.raw("{\"command\":")
-        text.string(command)
+        text.string(command.rawValue)
         text.raw(",\"input\":")
         text.string(input)
         text.raw(",\"rows\":[")

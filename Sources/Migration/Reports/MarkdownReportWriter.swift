@@ -7,7 +7,7 @@ import Foundation
 /// counts are known; written 0600, and only once complete.
 public final class MarkdownReportWriter: RowSink {
     private let file: PrivateFile
-    private let command: String
+    private let command: Command
     private let input: String
     private let changes = Spool()
     private let attention = Spool()
@@ -15,7 +15,7 @@ public final class MarkdownReportWriter: RowSink {
     private var attentionRows = 0
 
     /// Creates the report's file now, so that a path that cannot be written fails before the run.
-    public init(path: String, command: String, input: String) throws(FileError) {
+    public init(path: String, command: Command, input: String) throws(FileError) {
         file = try PrivateFile(path: path)
         self.command = command
         self.input = input
@@ -49,7 +49,7 @@ public final class MarkdownReportWriter: RowSink {
     }
 
     public func finish(_ summary: RunSummary) throws {
-        var head = "# billing-migrate \(command): \(Self.cell(input))\n\n"
+        var head = "# billing-migrate \(command.rawValue): \(Self.cell(input))\n\n"
         head += "Generated \(ISO8601DateFormatter().string(from: Date())).\n\n"
         head += "| outcome | rows |\n|:--|--:|\n"
         for outcome in RowResult.Outcome.allCases where summary.count(outcome) > 0 {
@@ -60,7 +60,7 @@ public final class MarkdownReportWriter: RowSink {
             head += "\n**\(summary.malformedRows) row(s) are not well-formed CSV: fix the file before applying.**\n"
         }
         try file.write(head)
-        let changeTitle = command == "apply" ? "Changes applied" : "Changes"
+        let changeTitle = command == .apply ? "Changes applied" : "Changes"
         try section(
             "\(changeTitle) (\(Self.rows(changeRows)))",
             header: "| line | customer | outcome | field | before | after |\n|--:|:--|:--|:--|:--|:--|\n", changes,

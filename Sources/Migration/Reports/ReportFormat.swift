@@ -19,12 +19,26 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     public static let extensions = ".json, .csv, .md, .html"
 
     /// A writer of this format at `path`.
-    public func writer(path: String, command: String, input: String) throws(FileError) -> any RowSink {
+    public func writer(path: String, command: Command, input: String) throws(FileError) -> any RowSink {
         switch self {
         case .json: try JSONReportWriter(path: path, command: command, input: input)
         case .csv: try CSVReportWriter(path: path, command: command)
         case .markdown: try MarkdownReportWriter(path: path, command: command, input: input)
         case .html: try HTMLReportWriter(path: path, command: command, input: input)
         }
+    }
+
+    /// The writers for `reports` (by extension, JSON for an unknown one) and the failed-rows file.
+    /// `input` names the run's input in reports; `csv` is the corrections file the failed rows are
+    /// copied from.
+    public static func writers(
+        reports: [String], failedRows: String?, command: Command, input: String, csv: String,
+        options: InputFile.Options
+    ) throws(FileError) -> [any RowSink] {
+        var sinks: [any RowSink] = try reports.map { path throws(FileError) -> any RowSink in
+            try (ReportFormat(path: path) ?? .json).writer(path: path, command: command, input: input)
+        }
+        if let failedRows { sinks.append(try FailedRowsWriter(path: failedRows, input: csv, options: options)) }
+        return sinks
     }
 }

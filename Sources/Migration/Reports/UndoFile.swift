@@ -11,6 +11,8 @@ import AddressRules
 public enum UndoFile {
     /// What writing an undo file did.
     public struct Written: Sendable {
+        /// The undo file.
+        public var path = ""
         public var rows = 0
         /// Rows that `apply` may still refuse (a value that breaks the offline rules), with why.
         public var warnings: [String] = []

@@ -1,7 +1,6 @@
 /// Counts for a finished run: what the closing table shows and the exit code is drawn from.
 public struct RunSummary: Sendable, Equatable {
-    /// The subcommand (`validate`, `plan`, `apply`).
-    public let command: String
+    public let command: Command
     public private(set) var rows = 0
     /// Rows per outcome, by the outcome's position in ``RowResult/Outcome/allCases``.
     private var counts = Array(repeating: 0, count: RowResult.Outcome.allCases.count)
@@ -9,7 +8,7 @@ public struct RunSummary: Sendable, Equatable {
     public private(set) var malformedRows = 0
     public private(set) var warnings = 0
 
-    public init(command: String) {
+    public init(command: Command) {
         self.command = command
     }
 

@@ -6,11 +6,6 @@ import Foundation
 /// group, a new row added as each finishes). A row's failure is a value, never an error that
 /// cancels the others. Results reach the sink in file order.
 public struct BatchRunner {
-    /// The command being run.
-    public enum Command: String, Sendable {
-        case plan, apply
-    }
-
     /// How the run ended.
     public struct Outcome: Sendable {
         public var summary: RunSummary
@@ -91,7 +86,7 @@ public struct BatchRunner {
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
         notStarted: (Row, String) -> RowResult
     ) async throws -> Outcome {
-        var summary = RunSummary(command: command.rawValue)
+        var summary = RunSummary(command: command)
         var earlier: [RowResult.Outcome: Int] = [:]
         var unfinished = 0
         var ordered = OrderedResults()

@@ -20,6 +20,8 @@ public struct MigrationRun {
         public var outcome: BatchRunner.Outcome
         /// `true` when the journal showed every row already done and nothing was read or sent.
         public var alreadyComplete: Bool
+        /// `--undo-file`: what was written.
+        public var undo: UndoFile.Written?
     }
 
     /// Checks the input (the whole file, before any request) and returns what the run needs of it.
@@ -89,7 +91,7 @@ public struct MigrationRun {
 
     /// The report of a journal whose every row an earlier run finished: its counts, nothing sent.
     public func finishedReport(_ open: OpenJournal, sink: any RowSink) throws -> Report {
-        var summary = RunSummary(command: configuration.command.rawValue)
+        var summary = RunSummary(command: configuration.command)
         summary.addEarlier(open.replay.complete ?? [:])
         try sink.finish(summary)
         return Report(

@@ -1,10 +1,10 @@
 import PartnerCenter
 
-/// Everything a `plan` or `apply` run is told, with documented defaults. The CLI builds it from
-/// its options; tests build it directly.
+/// Everything a `plan` or `apply` run is told, with documented defaults: every option that changes
+/// what a run does. The CLI builds it from its options; tests build it directly.
 public struct RunConfiguration: Sendable {
-    public var command: BatchRunner.Command
-    /// The corrections file.
+    public var command: Command
+    /// The corrections file; under `apply --plan`, the plan (``plan``).
     public var input: String
     public var inputOptions = InputFile.Options()
     /// Rows in flight at once (`--concurrency`). Default 8.
@@ -20,9 +20,29 @@ public struct RunConfiguration: Sendable {
     public var verifyAddress = AddressVerification.off
     /// Re-reads and re-writes after a conflict that another writer did not cause. Default 3.
     public var maxConflictRetries = 3
-    /// `apply --plan`: the reviewed plan whose rows are applied instead of the input's; `input` is
-    /// then the plan's path (the journal records its SHA-256).
+    /// `apply --plan`: the path of the reviewed plan whose rows are applied instead of the input's;
+    /// `input` is then the plan's path too (the journal records its SHA-256).
+    public var plan: String?
+    /// The corrections file given beside `--plan`: it must be the one the plan was made from.
+    public var planInput: String?
+    /// The plan, once ``MigrationRun/execute(display:stop:progress:)`` has read and checked it.
     public var savedPlan: SavedPlanFile?
+    /// `--report` paths; each file's format comes from its extension.
+    public var reports: [String] = []
+    /// `--failed-rows`: a corrections file of the rows that need attention.
+    public var failedRows: String?
+    /// `plan --save-plan`.
+    public var savePlan: String?
+    /// `apply --undo-file`.
+    public var undoFile: String?
+    /// `apply --max-changes`: refuse to write anything when more rows would change.
+    public var maxChanges: Int?
+    /// `--deadline`: stop taking rows after this long (rows in flight finish; exit 3, resumable).
+    public var deadline: Duration?
+    /// Other files the run's wiring writes (the sandbox's state file), checked against the run's own.
+    public var alsoWrites: [(role: String, path: String)] = []
+    /// `plan --detailed-exitcode`: exit 4 when changes are pending and nothing is invalid or failed.
+    public var detailedExitCode = false
     /// Where PUTs carry the ETag (`--etag-in`), as the client was configured; named when the
     /// service refuses it. Default both.
     public var etagPlacement = ETagPlacement.both
@@ -33,7 +53,7 @@ public struct RunConfiguration: Sendable {
     /// Recorded in the journal header. Default `unknown`.
     public var toolVersion = "unknown"
 
-    public init(command: BatchRunner.Command, input: String) {
+    public init(command: Command, input: String) {
         self.command = command
         self.input = input
     }

@@ -46,7 +46,7 @@ public enum OfflineValidation {
     ) throws -> RunSummary {
         let rows = RowStream(path: path, options: options)
         var checker = RowChecker(validator: validator, duplicates: duplicates)
-        var summary = RunSummary(command: "validate")
+        var summary = RunSummary(command: .validate)
         let collectChanges = sink.wantsChanges
         while var row = try rows.next() {
             if let id = row.customerId { seen(id) }

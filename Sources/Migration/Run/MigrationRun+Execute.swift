@@ -1,0 +1,163 @@
+import Foundation
+import PartnerCenter
+
+/// How a `plan` or `apply` run ended: what the CLI prints, and ``ExitStatus/init(_:detailed:)``
+/// maps to an exit code.
+public enum RunEnd: Sendable {
+    /// The run went through its rows (all of them, or until a stop; `report.outcome.stopReason`
+    /// says which), or found every row done by an earlier run.
+    case ran(MigrationRun.Report)
+    /// Nothing was sent for any row: the preflight call failed, or a stop came first. Resumable.
+    case notStarted(String)
+    /// `--max-changes` refused the run; nothing was written.
+    case tooManyChanges(String)
+}
+
+extension MigrationRun {
+    /// The country whose rules the preflight asks for: one call every Partner Center answers.
+    public static let preflightCountry = "US"
+
+    /// Runs `plan` or `apply` from the configuration to its end: checks the files, reads a saved
+    /// plan, opens the journal and the report files, surveys the input, makes the preflight call,
+    /// applies `--max-changes` and `--deadline`, runs the rows and writes the undo file.
+    ///
+    /// - Parameters:
+    ///   - display: receives every row's result in file order, beside the report files (the CLI's
+    ///     listing on stdout).
+    ///   - stop: the run's stop (signals, the deadline, a row that stops the run).
+    ///   - progress: counts rows as they finish; its total is set once the input is surveyed.
+    /// - Throws: ``RunRefusal``, ``InputError`` or ``FileError`` when the run cannot start (the
+    ///   files, the journal or the input cannot be used); nothing was sent.
+    public func execute(display: any RowSink, stop: StopSignal, progress: RunProgress) async throws -> RunEnd {
+        try files.checkDistinct()
+        var configuration = self.configuration
+        var csv = configuration.input
+        if let path = configuration.plan {
+            let plan = try SavedPlanFile(path: path)
+            csv = try Self.corrections(
+                of: plan, given: configuration.planInput, needed: configuration.failedRows != nil)
+            configuration.savedPlan = plan
+        }
+        let run = MigrationRun(configuration: configuration, service: service, logger: logger)
+        return try await run.execute(csv: csv, display: display, stop: stop, progress: progress)
+    }
+
+    private func execute(csv: String, display: any RowSink, stop: StopSignal, progress: RunProgress) async throws
+        -> RunEnd
+    {
+        let journal = try openJournal()
+        let undo = try configuration.undoFile.map { path throws(FileError) in try PrivateFile(path: path) }
+        var writers = try ReportFormat.writers(
+            reports: configuration.reports, failedRows: configuration.failedRows, command: configuration.command,
+            input: configuration.input, csv: csv, options: configuration.inputOptions)
+        if let savePlan = configuration.savePlan {
+            let header = SavedPlan.Header(
+                toolVersion: configuration.toolVersion, created: ISO8601DateFormatter().string(from: Date()),
+                input: configuration.input, inputSHA256: try InputDigest.sha256(path: configuration.input),
+                allowCountryChange: configuration.allowCountryChange)
+            writers.append(try SavedPlanWriter(path: savePlan, header: header))
+        }
+        let sink = SinkGroup([display] + writers)
+        if let journal, journal.isComplete, !journal.hasOutcomes {
+            var report = try finishedReport(journal, sink: sink)
+            report.undo = try writeUndo(undo, journal: journal)
+            return .ran(report)
+        }
+        let survey = try self.survey()
+        progress.start(total: survey.rowCount)
+        let service = self.service
+        if journal?.isComplete != true || configuration.force,
+            let problem = await stop.cancellable({ await Self.preflight(service, country: Self.preflightCountry) })
+                ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
+        {
+            journal?.discardIfUnused()
+            return .notStarted("\(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
+        }
+        if let limit = configuration.maxChanges, configuration.command == .apply,
+            let refusal = await changeCount(exceeds: limit, survey: survey)
+        {
+            return .tooManyChanges(refusal)
+        }
+        if let why = stop.stopReason {
+            journal?.discardIfUnused()
+            return .notStarted("stopped before any row was started: \(why); nothing was sent (exit 3).")
+        }
+        let deadline = configuration.deadline.map { limit in
+            Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { stop.stop("the --deadline of \(Self.seconds(limit)) was reached") }
+            }
+        }
+        defer { deadline?.cancel() }
+        var report = try await run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
+        if let journal { report.undo = try writeUndo(undo, journal: journal) }
+        return .ran(report)
+    }
+
+    /// Every file the run reads or writes, by the option that names it.
+    private var files: CommandFiles {
+        var files = CommandFiles()
+        if let plan = configuration.plan {
+            files.reads("--plan", plan)
+            files.reads("the corrections file", configuration.planInput)
+        } else {
+            files.reads("the corrections file", configuration.input)
+        }
+        files.writes("--journal", configuration.journalPath)
+        for path in configuration.reports { files.writes("--report", path) }
+        files.writes("--failed-rows", configuration.failedRows)
+        files.writes("--undo-file", configuration.undoFile)
+        files.writes("--save-plan", configuration.savePlan)
+        for path in configuration.alsoWrites { files.writes(path.role, path.path) }
+        return files
+    }
+
+    /// A duration as the options write it: `0.5s`, `300s`.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%gs", Double(seconds) + Double(attoseconds) / 1e18)
+    }
+
+    /// For `--max-changes`: the plan's row count, or a dry run first (reads only); the refusal when
+    /// more rows would change.
+    private func changeCount(exceeds limit: Int, survey: InputSurvey) async -> String? {
+        if let plan = configuration.savedPlan {
+            guard plan.plannedRows > limit else { return nil }
+            return "the plan writes \(plan.plannedRows) rows, more than --max-changes \(limit); nothing was written."
+        }
+        var dryRun = configuration
+        dryRun.command = .plan
+        dryRun.journalPath = nil
+        let run = MigrationRun(configuration: dryRun, service: service, logger: logger)
+        guard
+            let report = try? await run.run(
+                survey: survey, journal: nil, sink: SinkGroup([]), stop: StopSignal(),
+                progress: RunProgress(total: survey.rowCount))
+        else { return "the dry run for --max-changes could not finish; nothing was written." }
+        let pending = report.outcome.summary.count(.wouldChange)
+        guard pending > limit else { return nil }
+        return "\(pending) rows would change, more than --max-changes \(limit); nothing was written. Review them with "
+            + "`billing-migrate plan`, then raise the limit or split the file."
+    }
+
+    /// `--undo-file`: the values every applied row of the journal replaced, as a corrections file.
+    private func writeUndo(_ file: PrivateFile?, journal: OpenJournal) throws -> UndoFile.Written? {
+        guard let file else { return nil }
+        var written = try UndoFile.write(journal: journal.journal.path, into: file)
+        written.path = file.path
+        return written
+    }
+
+    /// The corrections file behind `plan` when the run needs it (for `--failed-rows`) or the
+    /// operator named it: it must be byte for byte the file the plan was made from.
+    static func corrections(of plan: SavedPlanFile, given: String?, needed: Bool) throws -> String {
+        guard let path = given ?? (needed ? plan.header.input : nil) else { return plan.path }
+        guard try InputDigest.sha256(path: path) == plan.header.inputSHA256 else {
+            throw RunRefusal(
+                .input,
+                "\(path) is not the file \(plan.path) was made from (its SHA-256 differs); nothing was sent. Apply "
+                    + "the plan without it, or make a new plan from this file.")
+        }
+        return path
+    }
+}
