@@ -43,6 +43,9 @@ public final class CSVReader {
 
     private let options: Options
     private let path: String
+    /// Sees every byte read, in order, as read (the byte order mark included), so that a caller
+    /// can hash the file in the same pass.
+    private let observer: ((UnsafeRawBufferPointer) -> Void)?
     private var source: ByteSource
     private var parser = csv_parser()
     private let state = ParseState()
@@ -56,25 +59,30 @@ public final class CSVReader {
     /// The line the field being skipped opened on.
     private var skippedFieldLine = 1
 
-    /// Opens `path` for reading.
+    /// Opens `path` for reading; `observer` sees every byte read, in order.
     /// - Throws: ``CSVError`` when the file cannot be opened.
-    public convenience init(path: String, options: Options = Options()) throws(CSVError) {
+    public convenience init(
+        path: String, options: Options = Options(), observer: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(CSVError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw CSVError(.unreadable(reason: String(cString: strerror(errno))), path: path)
         }
-        self.init(source: .file(fd), path: path, options: options)
+        self.init(source: .file(fd), path: path, options: options, observer: observer)
     }
 
     /// Reads CSV from bytes in memory; `name` stands for the path in messages.
     public convenience init(bytes: [UInt8], name: String = "<memory>", options: Options = Options()) {
-        self.init(source: .memory(bytes, offset: 0), path: name, options: options)
+        self.init(source: .memory(bytes, offset: 0), path: name, options: options, observer: nil)
     }
 
-    private init(source: ByteSource, path: String, options: Options) {
+    private init(
+        source: ByteSource, path: String, options: Options, observer: ((UnsafeRawBufferPointer) -> Void)?
+    ) {
         self.source = source
         self.path = path
         self.options = options
+        self.observer = observer
         self.chunk = [UInt8](repeating: 0, count: max(options.chunkSize, 4))
         csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(&parser, options.delimiter)
@@ -240,6 +248,9 @@ public final class CSVReader {
             throw CSVError(.unreadable(reason: String(cString: strerror(errno))), path: path)
         }
         chunkEnd = count
+        if let observer {
+            chunk.withUnsafeBytes { observer(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
         if atStartOfInput {
             atStartOfInput = false
             if count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { chunkStart = 3 }

@@ -17,13 +17,15 @@ public final class InputFile {
     public let header: HeaderMap?
     private let reader: CSVReader
 
-    /// Opens `path` and reads its header.
+    /// Opens `path` and reads its header; `observer` sees every byte of the file read, in order.
     /// - Throws: ``InputError`` when the file cannot be read or its header is not usable.
-    public init(path: String, options: Options) throws(InputError) {
+    public init(path: String, options: Options, observer: ((UnsafeRawBufferPointer) -> Void)? = nil)
+        throws(InputError)
+    {
         var readerOptions = CSVReader.Options()
         readerOptions.delimiter = options.delimiter
         do {
-            reader = try CSVReader(path: path, options: readerOptions)
+            reader = try CSVReader(path: path, options: readerOptions, observer: observer)
         } catch {
             throw InputError(path: path, line: nil, error.kindDescription)
         }

@@ -1,5 +1,6 @@
 import AddressRules
 import CSVReading
+import Crypto
 
 /// What a first pass over the whole file finds before any row is processed: the customers that
 /// appear on more than one row, the row count, and the rows that are not well-formed CSV.
@@ -22,6 +23,9 @@ public struct InputSurvey: Sendable {
     public private(set) var rowCount = 0
     /// Lines of rows that are not well-formed CSV (a stray quote, bad UTF-8, a NUL, a missing or extra cell).
     public private(set) var malformedLines: [Int] = []
+    /// The file's SHA-256 (lower-case hex), when the survey was asked for it: the file is read once
+    /// for both.
+    public private(set) var sha256: String?
 
     public init() {}
 
@@ -31,10 +35,12 @@ public struct InputSurvey: Sendable {
     }
 
     /// Reads every row of `path` and records the repeated customers, the row count and the
-    /// malformed rows.
+    /// malformed rows; with `digest`, also the file's SHA-256, in the same read.
     /// - Throws: ``InputError`` as ``InputFile`` does.
-    public init(path: String, options: InputFile.Options) throws(InputError) {
-        let file = try InputFile(path: path, options: options)
+    public init(path: String, options: InputFile.Options, digest: Bool = false) throws(InputError) {
+        let hasher = digest ? DigestBox() : nil
+        let file = try InputFile(path: path, options: options, observer: hasher.map { box in { box.update($0) } })
+        defer { sha256 = hasher?.hex() }
         guard let header = file.header else { return }
         var keys: [Key] = []
         while let record = try file.nextRecord() {
@@ -62,6 +68,15 @@ public struct InputSurvey: Sendable {
 
     /// The entry for `id` when it is repeated.
     public subscript(id: CustomerID) -> Entry? { entries.isEmpty ? nil : entries[id] }
+
+    /// The SHA-256 being computed as the reader goes.
+    private final class DigestBox {
+        private var hasher = SHA256()
+
+        func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+
+        func hex() -> String { InputDigest.hex(hasher.finalize()) }
+    }
 
     private struct Key {
         let id: UInt128

@@ -6,7 +6,9 @@ import Foundation
 ///
 /// At most `depth` batches wait at once, so memory stays flat. Rows come in file order; an
 /// ``InputError`` from the reader arrives after the rows before it. Dropping the stream before
-/// the end stops the reader thread.
+/// the end stops the reader thread. An async caller (the batch run, inside a task group) waits for
+/// a batch by suspending, never by blocking one of the concurrency pool's threads; a synchronous
+/// caller (`validate`, on the main thread) blocks.
 public final class RowStream {
     private let queue: BatchQueue
     /// The current batch, last row first, so that rows are moved out with `popLast`.
@@ -49,17 +51,34 @@ public final class RowStream {
         queue.cancel()
     }
 
-    /// The next row, or `nil` at the end of the file.
+    /// The next row, or `nil` at the end of the file; blocks the calling thread while the reader
+    /// is behind.
     /// - Throws: the ``InputError`` that ended the read.
     public func next() throws(InputError) -> InputRow? {
         while batch.isEmpty {
-            switch queue.take() {
-            case .rows(let rows): batch = rows
-            case .end: return nil
-            case .failed(let error): throw error
-            }
+            guard try receive(queue.take()) else { return nil }
         }
         return batch.popLast()
+    }
+
+    /// The next row, or `nil` at the end of the file; suspends while the reader is behind.
+    /// - Throws: the ``InputError`` that ended the read.
+    public func next() async throws(InputError) -> InputRow? {
+        while batch.isEmpty {
+            guard try receive(await queue.take()) else { return nil }
+        }
+        return batch.popLast()
+    }
+
+    /// Takes in what the reader handed over; `false` at the end.
+    private func receive(_ delivery: Delivery) throws(InputError) -> Bool {
+        switch delivery {
+        case .rows(let rows):
+            batch = rows
+            return true
+        case .end: return false
+        case .failed(let error): throw error
+        }
     }
 }
 
@@ -70,7 +89,9 @@ private enum Delivery: Sendable {
     case failed(InputError)
 }
 
-/// A bounded first-in-first-out queue between the reader thread and the consumer.
+/// A bounded first-in-first-out queue between the reader thread and the consumer. The reader
+/// blocks while it is full (its own thread); the consumer either blocks or suspends while it is
+/// empty, and a suspended consumer is handed the next item directly.
 ///
 /// `@unchecked Sendable`: every stored property is read and written only while `condition` is
 /// locked, so the two threads never touch them at once.
@@ -79,6 +100,8 @@ private final class BatchQueue: @unchecked Sendable {
     private let depth: Int
     private var items: [Delivery] = []
     private var cancelled = false
+    /// A consumer suspended until the next item.
+    private var waiter: CheckedContinuation<Delivery, Never>?
 
     init(depth: Int) {
         self.depth = depth
@@ -90,6 +113,11 @@ private final class BatchQueue: @unchecked Sendable {
         defer { condition.unlock() }
         while items.count >= depth, !cancelled { condition.wait() }
         guard !cancelled else { return false }
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: item)
+            return true
+        }
         items.append(item)
         condition.broadcast()
         return true
@@ -103,6 +131,21 @@ private final class BatchQueue: @unchecked Sendable {
         let item = items.removeFirst()
         condition.broadcast()
         return item
+    }
+
+    /// Removes the oldest item, suspending while there is none.
+    func take() async -> Delivery {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            if items.isEmpty {
+                waiter = continuation
+                return
+            }
+            let item = items.removeFirst()
+            condition.broadcast()
+            continuation.resume(returning: item)
+        }
     }
 
     /// Tells the reader to stop.

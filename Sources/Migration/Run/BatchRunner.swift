@@ -37,10 +37,11 @@ public struct BatchRunner {
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
         let rows = RowStream(path: path, options: options)
+        let next: () async throws -> InputRow? = { try await rows.next() }
         var checker = RowChecker(
             validator: processor.planner.validator, duplicates: duplicates, scope: .beforePartnerCenter)
         let processor = self.processor
-        return try await drive(sink: sink, next: rows.next) { input, earlier in
+        return try await drive(sink: sink, next: next) { input, earlier in
             var row = input
             let warnings = checker.check(&row)
             if let immediate = immediateResult(row, warnings: warnings, earlier: &earlier) { return .result(immediate) }
@@ -82,7 +83,7 @@ public struct BatchRunner {
     /// The loop both kinds of run share: rows taken from `next` one at a time, at most
     /// `concurrency` in flight, results handed to `sink` in file order.
     private func drive<Row>(
-        sink: any RowSink, next: () throws -> Row?,
+        sink: any RowSink, next: () async throws -> Row?,
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
         notStarted: (Row, String) -> RowResult
     ) async throws -> Outcome {
@@ -120,7 +121,7 @@ public struct BatchRunner {
                 }
                 try emit(done, processed.result)
             }
-            while let row = try next() {
+            while let row = try await next() {
                 let index = sequence
                 sequence += 1
                 if let why = stop.stopReason {

@@ -18,7 +18,8 @@ extension MigrationRun {
     public static let preflightCountry = "US"
 
     /// Runs `plan` or `apply` from the configuration to its end: checks the files, reads a saved
-    /// plan, opens the journal and the report files, surveys the input, makes the preflight call,
+    /// plan, surveys the input (its SHA-256 in the same read), opens the journal and the report
+    /// files, makes the preflight call,
     /// applies `--max-changes` and `--deadline`, runs the rows and writes the undo file.
     ///
     /// - Parameters:
@@ -45,7 +46,13 @@ extension MigrationRun {
     private func execute(csv: String, display: any RowSink, stop: StopSignal, progress: RunProgress) async throws
         -> RunEnd
     {
-        let journal = try openJournal()
+        // A journal every row of which is done needs only the input's SHA-256; any other run reads
+        // the input once for the survey and the SHA-256 together.
+        let opened = try openJournal()
+        let finished = opened.map { $0.isComplete && !$0.hasOutcomes } ?? false
+        let survey = finished ? InputSurvey() : try self.survey()
+        progress.start(total: survey.rowCount)
+        let journal = try opened.map { open throws(RunRefusal) in try verify(open, digest: survey.sha256) }
         let undo = try configuration.undoFile.map { path throws(FileError) in try PrivateFile(path: path) }
         var writers = try ReportFormat.writers(
             reports: configuration.reports, failedRows: configuration.failedRows, command: configuration.command,
@@ -53,7 +60,8 @@ extension MigrationRun {
         if let savePlan = configuration.savePlan {
             let header = SavedPlan.Header(
                 toolVersion: configuration.toolVersion, created: ISO8601DateFormatter().string(from: Date()),
-                input: configuration.input, inputSHA256: try InputDigest.sha256(path: configuration.input),
+                input: configuration.input,
+                inputSHA256: try survey.sha256 ?? InputDigest.sha256(path: configuration.input),
                 allowCountryChange: configuration.allowCountryChange)
             writers.append(try SavedPlanWriter(path: savePlan, header: header))
         }
@@ -63,8 +71,6 @@ extension MigrationRun {
             report.undo = try writeUndo(undo, journal: journal)
             return .ran(report)
         }
-        let survey = try self.survey()
-        progress.start(total: survey.rowCount)
         let service = self.service
         if journal?.isComplete != true || configuration.force,
             let problem = await stop.cancellable({ await Self.preflight(service, country: Self.preflightCountry) })

@@ -24,13 +24,14 @@ public struct MigrationRun {
         public var undo: UndoFile.Written?
     }
 
-    /// Checks the input (the whole file, before any request) and returns what the run needs of it.
+    /// Checks the input (the whole file, before any request) and returns what the run needs of it,
+    /// the file's SHA-256 included (one read for both).
     /// - Throws: ``RunRefusal`` (`.input`) for a file that cannot be used, or malformed rows under `apply`.
     public func survey() throws -> InputSurvey {
         if let plan = configuration.savedPlan { return InputSurvey(rowCount: plan.plannedRows) }
         let survey: InputSurvey
         do {
-            survey = try InputSurvey(path: configuration.input, options: configuration.inputOptions)
+            survey = try InputSurvey(path: configuration.input, options: configuration.inputOptions, digest: true)
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
@@ -49,7 +50,7 @@ public struct MigrationRun {
     public struct OpenJournal: Sendable {
         public let journal: Journal
         public let replay: Journal.Replay
-        let digest: String
+        var digest = ""
 
         /// Whether an earlier run finished every row: nothing is left to read or send.
         public var isComplete: Bool { replay.complete != nil }
@@ -66,27 +67,35 @@ public struct MigrationRun {
         public var hasOutcomes: Bool { !replay.outcomes.isEmpty }
     }
 
-    /// Opens the journal for `apply`: locks it and checks it belongs to this input.
-    /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for another input or an unusable file.
-    public func openJournal() throws -> OpenJournal? {
+    /// Opens the journal for `apply` and locks it; ``verify(_:digest:)`` then checks it belongs to
+    /// this input.
+    /// - Throws: ``RunRefusal``: `.unavailable` when locked, `.input` for an unusable file.
+    public func openJournal() throws(RunRefusal) -> OpenJournal? {
         guard let path = configuration.journalPath else { return nil }
         let (journal, replay) = try Journal.open(
             path: path, replayOutcomes: configuration.reproduceReports || configuration.force)
-        let digest: String
+        if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
+        return OpenJournal(journal: journal, replay: replay)
+    }
+
+    /// `open` once checked against the input, whose SHA-256 is `digest` (the survey's; read from
+    /// the file when `nil`; a saved plan's own under `--plan`).
+    /// - Throws: ``RunRefusal`` (`.input`) when the journal was started with another input.
+    public func verify(_ open: OpenJournal, digest known: String?) throws(RunRefusal) -> OpenJournal {
+        var open = open
         do {
-            digest = try configuration.savedPlan?.sha256 ?? InputDigest.sha256(path: configuration.input)
+            open.digest = try configuration.savedPlan?.sha256 ?? known ?? InputDigest.sha256(path: configuration.input)
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
-        if let header = replay.header, header.inputSHA256 != digest, !configuration.force {
+        if let header = open.replay.header, header.inputSHA256 != open.digest, !configuration.force {
             throw RunRefusal(
                 .input,
-                "\(configuration.input) is not the file \(path) was started with (its SHA-256 differs): resuming "
-                    + "would match rows by line against another file. Use a new --journal for the edited file, or "
-                    + "pass --force to resume anyway.")
+                "\(configuration.input) is not the file \(open.journal.path) was started with (its SHA-256 differs): "
+                    + "resuming would match rows by line against another file. Use a new --journal for the edited "
+                    + "file, or pass --force to resume anyway.")
         }
-        if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
-        return OpenJournal(journal: journal, replay: replay, digest: digest)
+        return open
     }
 
     /// The report of a journal whose every row an earlier run finished: its counts, nothing sent.
