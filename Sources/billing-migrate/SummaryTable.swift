@@ -29,11 +29,12 @@ enum SummaryTable {
     }
 
     private static func colour(_ outcome: String) -> Console.Colour {
-        switch RowResult.Outcome(rawValue: outcome) {
-        case .applied, .valid: .green
-        case .wouldChange: .cyan
-        case .invalid, .failed, .conflict: .red
-        default: .dim
+        guard let outcome = RowResult.Outcome(rawValue: outcome) else { return .dim }
+        if outcome.isUnsuccessful { return .red }
+        switch outcome {
+        case .applied, .valid: return .green
+        case .wouldChange: return .cyan
+        default: return .dim
         }
     }
 }

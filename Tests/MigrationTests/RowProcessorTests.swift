@@ -9,7 +9,8 @@ import Testing
 
 @testable import Migration
 
-/// A Partner Center that keeps one profile and answers PUTs as a script says.
+/// A Partner Center that keeps one profile and answers PUTs as a script says. Its reads answer
+/// 200 and its writes 201, so that a row's recorded status shows which answer decided it.
 final class ScriptedService: ProfileService {
     enum PutAnswer: Sendable {
         case accept
@@ -68,7 +69,8 @@ final class ScriptedService: ProfileService {
         if let readFailure { throw readFailure }
         return state.withLock { state in
             state.gets += 1
-            let answer = BillingProfile(document: state.profile)
+            var answer = BillingProfile(document: state.profile)
+            answer.httpStatus = 200
             if let edit = state.editAfterFirstRead {
                 state.editAfterFirstRead = nil
                 Self.otherWriter(&state, edit.field, edit.value)
@@ -86,7 +88,7 @@ final class ScriptedService: ProfileService {
             if answer == .stale || answer == .refusesCurrentETag || profile.etag != "v\(state.version)" {
                 return .failure(PartnerCenterError(kind: .http, status: 412, code: "2055"))
             }
-            if answer == .ignores { return .success(BillingProfile(document: state.profile)) }
+            if answer == .ignores { return .success(Self.written(state.profile)) }
             state.version += 1
             var stored = profile.document
             if answer == .storesUpperCased, var address = stored["defaultAddress"]?.objectValue {
@@ -100,9 +102,16 @@ final class ScriptedService: ProfileService {
             if answer == .landsWithoutAnswer {
                 return .failure(PartnerCenterError(kind: .transport(ambiguous: true), detail: "connection dropped"))
             }
-            return .success(answer == .emptyAnswer ? nil : BillingProfile(document: stored))
+            return .success(answer == .emptyAnswer ? nil : Self.written(stored))
         }
         return try outcome.get()
+    }
+
+    /// The answer to a write: the profile, status 201.
+    private static func written(_ document: JSONObject) -> BillingProfile {
+        var profile = BillingProfile(document: document)
+        profile.httpStatus = 201
+        return profile
     }
 
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
@@ -153,6 +162,7 @@ struct RowProcessorTests {
         let service = ScriptedService(address: Self.address, answers: [], editAfterFirstRead: ("phoneNumber", "+1 555"))
         let outcome = try await process(service, journal: try journal())
         #expect(outcome.outcome == .applied)
+        #expect(outcome.httpStatus == 201, "the status of the write's answer")
         #expect(service.puts.count == 2)
         let final = try await service.billingProfile(customerId: "c", correlationId: "").address
         #expect(final[.city] == "Bellevue")
@@ -164,6 +174,7 @@ struct RowProcessorTests {
         let service = ScriptedService(address: Self.address, answers: [.landsWithoutAnswer])
         let outcome = try await process(service, journal: try journal())
         #expect(outcome.outcome == .applied)
+        #expect(outcome.httpStatus == 200, "the write's answer never came: the read back's status")
         #expect(service.puts.count == 1)
         #expect(service.puts[0]["keepMe"] == .number("1.50"))
     }

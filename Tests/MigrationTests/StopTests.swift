@@ -12,7 +12,7 @@ final class HangingService: ProfileService {
         do {
             try await Task.sleep(for: .seconds(600))
         } catch {
-            throw PartnerCenterError(kind: .transport(ambiguous: false), detail: "cancelled before sending")
+            throw PartnerCenterError(kind: .cancelled)
         }
         throw PartnerCenterError(kind: .http, status: 500)
     }

@@ -52,7 +52,7 @@ public actor Journal {
     /// - Parameter replayOutcomes: read every outcome even of a finished journal (to reproduce its
     ///   reports); otherwise a finished journal is answered from its first and last lines.
     public static func open(path: String, replayOutcomes: Bool = false) throws(RunRefusal) -> (Journal, Replay) {
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let descriptor = SystemCalls.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw openFailure(path) }
         do throws(RunRefusal) {
             if try checkHead(descriptor: descriptor, path: path) == 0, fchmod(descriptor, 0o600) != 0 {
@@ -86,7 +86,7 @@ public actor Journal {
     /// Reads a journal without locking or changing it (for `status`).
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
     public static func read(path: String) throws(RunRefusal) -> Replay {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let descriptor = SystemCalls.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { throw openFailure(path) }
         defer { close(descriptor) }
         _ = try checkHead(descriptor: descriptor, path: path)

@@ -39,7 +39,7 @@ public final class MarkdownReportWriter: RowSink {
             }
         }
         let issues = row.errors + row.warnings.filter { $0.code != .doneEarlier }
-        guard [.invalid, .failed, .conflict].contains(row.outcome) || !issues.isEmpty else { return }
+        guard row.outcome.isUnsuccessful || !issues.isEmpty else { return }
         attentionRows += 1
         for (index, issue) in issues.enumerated() {
             let lead = index == 0 ? "| \(row.line) | \(customer) | \(row.outcome.rawValue) |" : "| | | |"

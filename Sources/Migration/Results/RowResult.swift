@@ -10,6 +10,15 @@ public struct RowResult: Sendable, Equatable {
         /// The run stopped before the row was started; the next run with the journal does it.
         case notStarted = "not-started"
 
+        /// Whether the row did not succeed: invalid, failed or in conflict (exit code 1). The one
+        /// place this set is named.
+        public var isUnsuccessful: Bool {
+            switch self {
+            case .invalid, .failed, .conflict: true
+            default: false
+            }
+        }
+
         /// The outcome's position in ``allCases``.
         var index: Int {
             switch self {
@@ -66,11 +75,8 @@ public struct RowResult: Sendable, Equatable {
     /// Whether the row still needs attention: invalid, failed, in conflict, or left unfinished by
     /// a stop (what `--failed-rows` lists).
     public var needsAttention: Bool {
-        switch outcome {
-        case .invalid, .failed, .conflict, .notStarted: true
-        case .skipped: errors.contains { $0.code == .notFinished }
-        default: false
-        }
+        if outcome.isUnsuccessful || outcome == .notStarted { return true }
+        return outcome == .skipped && errors.contains { $0.code == .notFinished }
     }
 
     /// A failure another run may not meet: no answer, 408, 429 or a 5xx. Resuming does such a row

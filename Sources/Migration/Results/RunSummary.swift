@@ -33,6 +33,6 @@ public struct RunSummary: Sendable, Equatable {
 
     /// Rows that did not succeed.
     public var unsuccessful: Int {
-        count(.invalid) + count(.failed) + count(.conflict)
+        RowResult.Outcome.allCases.filter(\.isUnsuccessful).reduce(0) { $0 + count($1) }
     }
 }

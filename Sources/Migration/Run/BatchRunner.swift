@@ -191,7 +191,7 @@ public struct BatchRunner {
         result.correlationId = done.correlationId
         result.httpStatus = done.status
         result.partnerCenterCode = done.code
-        if let message = done.message, [.invalid, .failed, .conflict].contains(done.outcome) {
+        if let message = done.message, done.outcome.isUnsuccessful {
             result.errors.append(RowIssue(done.outcome == .conflict ? .conflict : .partnerCenter, field: nil, message))
         }
         result.warnings.append(

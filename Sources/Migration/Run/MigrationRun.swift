@@ -162,7 +162,7 @@ public struct MigrationRun {
                 return "Partner Center sign-in failed: \(error.summary)"
             case .transport(ambiguous: _):
                 return "Partner Center cannot be reached: \(error.summary)"
-            case .retryBudgetExhausted, .waitTooLong:
+            case .retryBudgetExhausted, .waitTooLong, .cancelled:
                 return error.summary
             case .http where error.status == 401 || error.status == 403:
                 return

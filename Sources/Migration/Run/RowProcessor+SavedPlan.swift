@@ -41,11 +41,11 @@ extension RowProcessor {
             switch try await journaledWrite(profile.applying(changes), intent, journal, logger: logger) {
             case .confirmed(let stored):
                 return await landed(
-                    StoredValues(answer: stored.address, sent: row.after, before: row.before, fields: fields), &result,
-                    logger: logger)
+                    StoredValues(answer: stored.address, sent: row.after, before: row.before, fields: fields),
+                    from: stored, &result, logger: logger)
             case .readBack(let fresh, let error):
                 if let values = StoredValues.readBack(fresh.address, sent: row.after, fields: fields) {
-                    return await landed(values, &result, logger: logger)
+                    return await landed(values, from: fresh, &result, logger: logger)
                 }
                 if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
                 result.errors = [Self.stale(row, now: fresh)]

@@ -46,7 +46,7 @@ struct RowProcessor: Sendable {
                 guard profile.etag?.isEmpty == false else {
                     // Final, not transient: Partner Center answered (200), without an ETag.
                     result.errors = [Self.noETag]
-                    return await finish(&result, .failed, status: 200, logger: logger)
+                    return await finish(&result, .failed, status: profile.httpStatus, logger: logger)
                 }
                 guard let journal else {
                     result.snapshot = .init(etag: profile.etag, before: plan.before, after: plan.after)
@@ -62,10 +62,10 @@ struct RowProcessor: Sendable {
                         return await landed(
                             StoredValues(
                                 answer: stored.address, sent: plan.after, before: plan.before, fields: plan.fields),
-                            &result, logger: logger)
+                            from: stored, &result, logger: logger)
                     case .readBack(let fresh, let error):
                         if let values = StoredValues.readBack(fresh.address, sent: plan.after, fields: plan.fields) {
-                            return await landed(values, &result, logger: logger)
+                            return await landed(values, from: fresh, &result, logger: logger)
                         }
                         if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
                         let taken = plan.fields.filter { fresh.address[$0] != plan.before[$0] }
@@ -122,16 +122,19 @@ struct RowProcessor: Sendable {
             RowIssue(
                 .resolvedByReadBack, field: nil,
                 "the previous run's write had landed; recorded as applied without writing again"))
-        return await landed(values, &result, logger: logger)
+        return await landed(values, from: profile, &result, logger: logger)
     }
 
     /// The row's result once its write is known to have reached Partner Center: `applied`, with
     /// the stored form of any value Partner Center reformatted (warned, and recorded in place of
-    /// the value sent); `failed` when a value was not stored at all.
-    func landed(_ values: StoredValues, _ result: inout RowResult, logger: Logger) async -> Processed {
+    /// the value sent); `failed` when a value was not stored at all. `source` is the profile that
+    /// showed it (the write's answer, or a read back): its status is recorded.
+    func landed(_ values: StoredValues, from source: BillingProfile, _ result: inout RowResult, logger: Logger) async
+        -> Processed
+    {
         if let notStored = values.notStored {
             result.errors = [notStored]
-            return await finish(&result, .failed, status: 200, logger: logger)
+            return await finish(&result, .failed, status: source.httpStatus, logger: logger)
         }
         if let warning = values.storedDifferently {
             result.warnings.append(warning)
@@ -142,7 +145,7 @@ struct RowProcessor: Sendable {
                 }
             }
         }
-        return await finish(&result, .applied, status: 200, logger: logger)
+        return await finish(&result, .applied, status: source.httpStatus, logger: logger)
     }
 
     /// The stop of a run whose writes Partner Center refuses however fresh their ETag: a conflict
@@ -260,7 +263,7 @@ struct RowProcessor: Sendable {
         switch error.kind {
         case .retryBudgetExhausted, .waitTooLong, .authentication:
             return Processed(result: with(result, .skipped, note: error.summary), stop: error.summary)
-        case .transport(ambiguous: false) where error.detail == "cancelled before sending":
+        case .cancelled:
             return Processed(result: with(result, .skipped, note: error.summary), stop: "cancelled")
         case .http where Self.refusesAccess(error):
             guard await accessRefusals.record(refused: true) < 2 else {

@@ -28,7 +28,7 @@ public final class RunProgress: Sendable {
     func record(_ outcome: RowResult.Outcome) {
         counts.withLock { counts in
             counts.done += 1
-            if [.invalid, .failed, .conflict].contains(outcome) { counts.failures += 1 }
+            if outcome.isUnsuccessful { counts.failures += 1 }
         }
     }
 

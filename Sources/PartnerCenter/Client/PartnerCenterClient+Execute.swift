@@ -105,7 +105,7 @@ extension PartnerCenterClient {
 
     private func cancelled(requestId: String, correlationId: String) -> PartnerCenterError {
         PartnerCenterError(
-            kind: .transport(ambiguous: false), detail: "cancelled before sending", requestId: requestId,
+            kind: .cancelled, requestId: requestId,
             correlationId: correlationId)
     }
 

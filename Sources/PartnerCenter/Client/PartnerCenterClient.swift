@@ -75,7 +75,9 @@ public final class PartnerCenterClient: Sendable {
         } catch  where error.kind == .invalidResponse {
             return nil
         }
-        return try? BillingProfile(json: response.body)
+        var stored = try? BillingProfile(json: response.body)
+        stored?.httpStatus = response.status
+        return stored
     }
 
     /// `GET /v1/countryvalidationrules/{iso2}`.
@@ -111,9 +113,10 @@ public final class PartnerCenterClient: Sendable {
     private func decodeProfile(_ response: HTTPResponse, correlationId: String) throws(PartnerCenterError)
         -> BillingProfile
     {
-        guard let profile = try? BillingProfile(json: response.body) else {
+        guard var profile = try? BillingProfile(json: response.body) else {
             throw invalid(response, correlationId: correlationId)
         }
+        profile.httpStatus = response.status
         return profile
     }
 

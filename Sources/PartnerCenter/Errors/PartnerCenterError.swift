@@ -20,6 +20,8 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
         case authentication
         /// A success status with a body the tool cannot read.
         case invalidResponse
+        /// The run cancelled the call (it is stopping) before the request was sent.
+        case cancelled
     }
 
     public var kind: Kind
@@ -103,6 +105,8 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
             return "could not get a token\(said); check the credentials (PARTNER_CENTER_* or --env-file) and the tenant"
         case .invalidResponse:
             return "Partner Center answered with a body the tool cannot read\(said)"
+        case .cancelled:
+            return "not sent: the run is stopping\(said)"
         case .http:
             let status = self.status ?? 0
             let advice: String

@@ -7,6 +7,11 @@ import JSONDocument
 public struct BillingProfile: Sendable, Equatable {
     /// The document, exactly as read (member order, spelling and number literals kept).
     public private(set) var document: JSONObject
+    /// The HTTP status of the answer the profile came in; `nil` for one not received from Partner
+    /// Center (built here, or by a test). Not part of equality.
+    public var httpStatus: Int?
+
+    public static func == (left: BillingProfile, right: BillingProfile) -> Bool { left.document == right.document }
 
     /// Reads a profile from a response body.
     /// - Throws: ``JSONParseError``, or ``ProfileShapeError`` when the body is not an object.
