@@ -2,7 +2,8 @@
 # Benchmarks, release build; not part of the tests. Each prints a table.
 #   validate:  a generated 1,000,000-row file (BENCH_ROWS to change), next to libcsv alone.
 #   simulator: its own capacity on loopback at zero latency (BENCH_SECONDS per concurrency).
-#   apply:     throughput at 50 ms latency, use of a server quota, resume of a finished 1M-row journal.
+#   apply:     throughput at 50 ms latency, use of a server quota, resume of a finished 1M-row journal,
+#              and the replay and survey of a half-done one.
 # Pass the names to run only some: scripts/benchmark.sh simulator apply
 set -euo pipefail
 cd "$(dirname "$0")/.."
