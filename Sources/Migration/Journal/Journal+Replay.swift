@@ -95,11 +95,48 @@ extension Journal {
     /// on a line of their own.
     static func replay(descriptor: Int32, path: String, repair: Bool = true) throws(RunRefusal) -> Replay {
         var replay = Replay()
+        let read = try entries(descriptor: descriptor, path: path) { replay.apply($0) }
+        if read.tornTail {
+            replay.tornTail = true
+            guard !repair || ftruncate(descriptor, read.completeLineEnd) == 0 else {
+                throw RunRefusal(
+                    .input, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
+            }
+        }
+        if let counts = replay.complete, let header = replay.header {
+            try checkComplete(
+                counts, header: header, outcomeLines: replay.outcomes.count, fileSize: read.size, path: path)
+        }
+        if read.lines > 0 || replay.tornTail, replay.header == nil,
+            !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty
+        {
+            throw RunRefusal(.input, "\(path): the journal has no header line; give another --journal path.")
+        }
+        return replay
+    }
+
+    /// What ``entries(descriptor:path:_:)`` read.
+    struct Read {
+        /// Complete lines.
+        var lines = 0
+        /// Where the last complete line ends: a torn tail starts there.
+        var completeLineEnd: off_t = 0
+        /// The file's size.
+        var size = 0
+        /// Whether the file ends in a line with no line feed (a crash mid-write).
+        var tornTail = false
+    }
+
+    /// The one reader of a journal's lines (resume, `status` and the undo file all read through
+    /// it): hands every complete line's entry to `body`, in order.
+    /// - Throws: ``RunRefusal`` (`.input`) for a line that is not a journal entry, or a read error.
+    static func entries(descriptor: Int32, path: String, _ body: (JournalEntry) throws(RunRefusal) -> Void)
+        throws(RunRefusal) -> Read
+    {
+        var read = Read()
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var offset: off_t = 0
-        var completeLineEnd: off_t = 0
-        var lineNumber = 0
         while true {
             let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
             if count < 0 {
@@ -113,38 +150,24 @@ extension Journal {
                     line.append(byte)
                     continue
                 }
-                lineNumber += 1
-                completeLineEnd = offset + off_t(index) + 1
+                read.lines += 1
+                read.completeLineEnd = offset + off_t(index) + 1
                 if !line.isEmpty {
                     guard let entry = JournalEntry(json: line) else {
                         throw RunRefusal(
                             .input,
-                            "\(path):\(lineNumber): not a journal entry; is this a billing-migrate journal? "
+                            "\(path):\(read.lines): not a journal entry; is this a billing-migrate journal? "
                                 + "Give another --journal path.")
                     }
-                    replay.apply(entry)
+                    try body(entry)
                 }
                 line.removeAll(keepingCapacity: true)
             }
             offset += off_t(count)
         }
-        if !line.isEmpty {
-            replay.tornTail = true
-            guard !repair || ftruncate(descriptor, completeLineEnd) == 0 else {
-                throw RunRefusal(
-                    .input, "\(path): cannot cut the torn last line (\(String(cString: strerror(errno)))).")
-            }
-        }
-        if let counts = replay.complete, let header = replay.header {
-            try checkComplete(
-                counts, header: header, outcomeLines: replay.outcomes.count, fileSize: Int(offset), path: path)
-        }
-        if lineNumber > 0 || replay.tornTail, replay.header == nil,
-            !replay.outcomes.isEmpty || !replay.pendingIntents.isEmpty
-        {
-            throw RunRefusal(.input, "\(path): the journal has no header line; give another --journal path.")
-        }
-        return replay
+        read.size = Int(offset)
+        read.tornTail = !line.isEmpty
+        return read
     }
 }
 

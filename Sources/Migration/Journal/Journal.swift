@@ -86,11 +86,25 @@ public actor Journal {
     /// Reads a journal without locking or changing it (for `status`).
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
     public static func read(path: String) throws(RunRefusal) -> Replay {
+        try reading(path) { descriptor throws(RunRefusal) in
+            try replay(descriptor: descriptor, path: path, repair: false)
+        }
+    }
+
+    /// Hands every complete entry of the journal at `path` to `body`, in order, without locking or
+    /// changing it (for the undo file).
+    /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
+    static func forEachEntry(path: String, _ body: (JournalEntry) throws(RunRefusal) -> Void) throws(RunRefusal) {
+        try reading(path) { descriptor throws(RunRefusal) in _ = try entries(descriptor: descriptor, path: path, body) }
+    }
+
+    /// Opens `path` read-only as a journal (never through a symbolic link, its first line checked).
+    private static func reading<T>(_ path: String, _ body: (Int32) throws(RunRefusal) -> T) throws(RunRefusal) -> T {
         let descriptor = SystemCalls.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { throw openFailure(path) }
         defer { close(descriptor) }
         _ = try checkHead(descriptor: descriptor, path: path)
-        return try replay(descriptor: descriptor, path: path, repair: false)
+        return try body(descriptor)
     }
 
     private static func openFailure(_ path: String) -> RunRefusal {

@@ -29,13 +29,10 @@ public enum UndoFile {
     public static func write(journal: String, into file: PrivateFile, validator: AddressValidator = AddressValidator())
         throws -> Written
     {
-        guard let lines = LineReader(path: journal) else {
-            throw RunRefusal(.input, "\(journal): cannot read the journal to write the undo file.")
-        }
         var replaced: [Int: (customer: String, before: [(AddressField, String?)], country: String?)] = [:]
         var applied: [Int: String] = [:]
-        while let line = lines.next() {
-            switch JournalEntry(json: line.last == 10 ? line.dropLast() : line[...]) {
+        try Journal.forEachEntry(path: journal) { entry in
+            switch entry {
             case .intent(let intent):
                 let fields = AddressField.allCases.filter { intent.before[$0] != intent.after[$0] }
                 replaced[intent.line] = (
@@ -45,7 +42,7 @@ public enum UndoFile {
             case .outcome(let outcome):
                 applied[outcome.line] = outcome.outcome == .applied ? outcome.customer : nil
             default:
-                continue
+                break
             }
         }
         try file.write(CSVText.line(columns))
