@@ -139,20 +139,21 @@ struct HostileInputTests {
     @Test("an outage at the preflight ends the run before any row (exit 3)")
     func preflightOutage() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3) { $0.faults.serverErrorRate = 1 }
-        defer { Task { await fixture.stop() } }
-        let output = try await fixture.run(["plan", fixture.input, "--max-attempts", "1"])
-        #expect(output.status == 3, "\(output.stderr)")
-        #expect(output.stderr.contains("Partner Center is failing"))
-        #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0)
-        let folder = fixture.folder
-        let applied = try await fixture.run([
-            "apply", fixture.input, "--journal", fixture.journal, "--max-attempts", "1", "--report",
-            folder.appendingPathComponent("r.html").path,
-        ])
-        #expect(applied.status == 3, "\(applied.stderr)")
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(!left.contains { $0.contains(".partial-") }, "\(left)")
-        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "an empty journal was left behind")
+        try await stopping(fixture) {
+            let output = try await fixture.run(["plan", fixture.input, "--max-attempts", "1"])
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(output.stderr.contains("Partner Center is failing"))
+            #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0)
+            let folder = fixture.folder
+            let applied = try await fixture.run([
+                "apply", fixture.input, "--journal", fixture.journal, "--max-attempts", "1", "--report",
+                folder.appendingPathComponent("r.html").path,
+            ])
+            #expect(applied.status == 3, "\(applied.stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            #expect(!left.contains { $0.contains(".partial-") }, "\(left)")
+            #expect(!FileManager.default.fileExists(atPath: fixture.journal), "an empty journal was left behind")
+        }
     }
 
     /// Every file under `folder` and the output, as one text.
@@ -172,19 +173,20 @@ struct HostileInputTests {
             $0.echoSecrets = true
             $0.staticTokens = [token]
         }
-        defer { Task { await fixture.stop() } }
-        let folder = fixture.folder
-        let output = try await ToolRunner.start(
-            [
-                "apply", fixture.input, "--journal", folder.appendingPathComponent("run.journal").path,
-                "--max-attempts", "1", "--report", folder.appendingPathComponent("r.json").path, "--report",
-                folder.appendingPathComponent("r.html").path, "--log-level", "trace",
-            ] + fixture.connection, environment: ["PARTNER_CENTER_ACCESS_TOKEN": token]
-        ).finish()
-        #expect(output.status != 0)
-        let all = try Self.everything(output, folder)
-        #expect(output.stderr.contains("Authorization: Bearer [redacted]"), "\(output.stderr)")
-        #expect(!all.contains("secret-token-value"), "the token leaked")
+        try await stopping(fixture) {
+            let folder = fixture.folder
+            let output = try await ToolRunner.start(
+                [
+                    "apply", fixture.input, "--journal", folder.appendingPathComponent("run.journal").path,
+                    "--max-attempts", "1", "--report", folder.appendingPathComponent("r.json").path, "--report",
+                    folder.appendingPathComponent("r.html").path, "--log-level", "trace",
+                ] + fixture.connection, environment: ["PARTNER_CENTER_ACCESS_TOKEN": token]
+            ).finish()
+            #expect(output.status != 0)
+            let all = try Self.everything(output, folder)
+            #expect(output.stderr.contains("Authorization: Bearer [redacted]"), "\(output.stderr)")
+            #expect(!all.contains("secret-token-value"), "the token leaked")
+        }
     }
 
     @Test("a token endpoint that echoes the form: neither the client secret nor the refresh token shows")
@@ -193,22 +195,23 @@ struct HostileInputTests {
             $0.echoSecrets = true
             $0.refreshToken = "the-real-refresh-token"
         }
-        defer { Task { await fixture.stop() } }
-        let credentials = [
-            "PARTNER_CENTER_TENANT_ID": "contoso.onmicrosoft.com", "PARTNER_CENTER_CLIENT_ID": "app",
-            "PARTNER_CENTER_CLIENT_SECRET": "wrong-secret-Xy~9.z",
-            "PARTNER_CENTER_REFRESH_TOKEN": "refresh-token-Ab12~.",
-        ]
-        let output = try await ToolRunner.start(
-            ["plan", fixture.input, "--authority", fixture.simulator.baseURL, "--log-level", "trace"]
-                + fixture.connection, environment: credentials
-        ).finish()
-        #expect(output.status == 3, "\(output.stderr)")
-        #expect(output.stderr.contains("Invalid client secret"), "\(output.stderr)")
-        for secret in [
-            "wrong-secret-Xy~9.z", "wrong-secret-Xy%7E9.z", "refresh-token-Ab12~.", "refresh-token-Ab12%7E.",
-        ] {
-            #expect(!(output.stdout + output.stderr).contains(secret), "\(secret) leaked")
+        try await stopping(fixture) {
+            let credentials = [
+                "PARTNER_CENTER_TENANT_ID": "contoso.onmicrosoft.com", "PARTNER_CENTER_CLIENT_ID": "app",
+                "PARTNER_CENTER_CLIENT_SECRET": "wrong-secret-Xy~9.z",
+                "PARTNER_CENTER_REFRESH_TOKEN": "refresh-token-Ab12~.",
+            ]
+            let output = try await ToolRunner.start(
+                ["plan", fixture.input, "--authority", fixture.simulator.baseURL, "--log-level", "trace"]
+                    + fixture.connection, environment: credentials
+            ).finish()
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(output.stderr.contains("Invalid client secret"), "\(output.stderr)")
+            for secret in [
+                "wrong-secret-Xy~9.z", "wrong-secret-Xy%7E9.z", "refresh-token-Ab12~.", "refresh-token-Ab12%7E.",
+            ] {
+                #expect(!(output.stdout + output.stderr).contains(secret), "\(secret) leaked")
+            }
         }
     }
 
@@ -241,37 +244,39 @@ struct HostileInputTests {
     @Test("a hung server: after SIGTERM the process ends within --grace + 1 s, exit 3, resumable")
     func hungServerSignal() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }
-        defer { Task { await fixture.stop() } }
-        let running = try ToolRunner.start(
-            ["apply", fixture.input, "--journal", fixture.journal, "--grace", "1s"] + fixture.connection,
-            environment: SimulatorFixture.environment)
-        try await Self.untilRequestStarted(fixture)
-        let clock = ContinuousClock()
-        let signalled = clock.now
-        running.send(SIGTERM)
-        let output = await running.finish()
-        let took = clock.now - signalled
-        #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
-        #expect(took < .milliseconds(2_700), "took \(took)")
+        try await stopping(fixture) {
+            let running = try ToolRunner.start(
+                ["apply", fixture.input, "--journal", fixture.journal, "--grace", "1s"] + fixture.connection,
+                environment: SimulatorFixture.environment)
+            try await Self.untilRequestStarted(fixture)
+            let clock = ContinuousClock()
+            let signalled = clock.now
+            running.send(SIGTERM)
+            let output = await running.finish()
+            let took = clock.now - signalled
+            #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+            #expect(took < .milliseconds(2_700), "took \(took)")
+        }
     }
 
     @Test("a second signal exits at once")
     func secondSignal() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }
-        defer { Task { await fixture.stop() } }
-        let running = try ToolRunner.start(
-            ["apply", fixture.input, "--journal", fixture.journal, "--grace", "60s"] + fixture.connection,
-            environment: SimulatorFixture.environment)
-        try await Self.untilRequestStarted(fixture)
-        let clock = ContinuousClock()
-        let signalled = clock.now
-        running.send(SIGINT)
-        try await Task.sleep(for: .milliseconds(200))
-        running.send(SIGINT)
-        let output = await running.finish()
-        #expect(output.status == 3, "\(output.stderr)")
-        #expect(clock.now - signalled < .seconds(2))
-        #expect(output.stderr.contains("again: exiting now"))
+        try await stopping(fixture) {
+            let running = try ToolRunner.start(
+                ["apply", fixture.input, "--journal", fixture.journal, "--grace", "60s"] + fixture.connection,
+                environment: SimulatorFixture.environment)
+            try await Self.untilRequestStarted(fixture)
+            let clock = ContinuousClock()
+            let signalled = clock.now
+            running.send(SIGINT)
+            try await Task.sleep(for: .milliseconds(200))
+            running.send(SIGINT)
+            let output = await running.finish()
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(clock.now - signalled < .seconds(2))
+            #expect(output.stderr.contains("again: exiting now"))
+        }
     }
 
     @Test("Retry-After: 86400 stops the run (exit 3, resumable) instead of sleeping a day")
@@ -280,13 +285,14 @@ struct HostileInputTests {
             $0.faults.throttleRate = 1
             $0.faults.retryAfterSeconds = 86_400
         }
-        defer { Task { await fixture.stop() } }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let output = try await fixture.run(["plan", fixture.input])
-        #expect(output.status == 3, "\(output.stderr)")
-        #expect(output.stderr.contains("asked to wait 86400 s"), "\(output.stderr)")
-        #expect(clock.now - started < .seconds(10))
+        try await stopping(fixture) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let output = try await fixture.run(["plan", fixture.input])
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(output.stderr.contains("asked to wait 86400 s"), "\(output.stderr)")
+            #expect(clock.now - started < .seconds(10))
+        }
     }
 
     @Test("ESC, bidi overrides and quoted newlines never reach the terminal or the reports raw")

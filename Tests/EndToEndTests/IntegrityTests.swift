@@ -11,22 +11,23 @@ struct IntegrityTests {
     func noETag() async throws {
         let ids = try await WireFidelityTests.generatedIds(3)
         let fixture = try await SimulatorFixture.start(rows: 3) { $0.profilesWithoutETag = [ids[0]] }
-        defer { Task { await fixture.stop() } }
-        let output = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
-        #expect(output.status == 1, "\(output.stdout)\n\(output.stderr)")
-        #expect(output.summaryCount("failed") == 1)
-        #expect(output.summaryCount("applied") == 2)
-        #expect(output.stdout.contains("without an ETag"))
-        let stats = await fixture.simulator.stats()
-        #expect(stats.writesPerCustomer[ids[0]] == nil)
-        #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 2)
-        let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8)
-        #expect(!journal.contains("\"etag\":null"))
-        // A final failure: the next run reports it again without reading that profile.
-        let gets = await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing")
-        let again = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
-        #expect(again.status == 1)
-        #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == gets)
+        try await stopping(fixture) {
+            let output = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(output.status == 1, "\(output.stdout)\n\(output.stderr)")
+            #expect(output.summaryCount("failed") == 1)
+            #expect(output.summaryCount("applied") == 2)
+            #expect(output.stdout.contains("without an ETag"))
+            let stats = await fixture.simulator.stats()
+            #expect(stats.writesPerCustomer[ids[0]] == nil)
+            #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 2)
+            let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8)
+            #expect(!journal.contains("\"etag\":null"))
+            // A final failure: the next run reports it again without reading that profile.
+            let gets = await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing")
+            let again = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(again.status == 1)
+            #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == gets)
+        }
     }
 
     @Test("across runs every row keeps its latest outcome: transient failures retried, final ones listed again")
@@ -84,30 +85,31 @@ struct IntegrityTests {
     @Test("an output path that names the input, the journal or another output is refused before anything")
     func outputClashes() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3)
-        defer { Task { await fixture.stop() } }
-        let input = fixture.input
-        let journal = fixture.folder.appendingPathComponent("r.json").path
-        let plan = fixture.folder.appendingPathComponent("a.json").path
-        let link = fixture.folder.appendingPathComponent("link.csv").path
-        try FileManager.default.linkItem(atPath: input, toPath: link)
-        let before = try String(contentsOfFile: input, encoding: .utf8)
-        let cases: [[String]] = [
-            ["validate", input, "--failed-rows", input],
-            ["validate", input, "--report", link],
-            ["apply", input, "--journal", journal, "--report", journal],
-            ["apply", input, "--journal", journal, "--undo-file", journal],
-            ["apply", input, "--journal", input],
-            ["plan", input, "--report", plan, "--save-plan", fixture.folder.path + "/./a.json"],
-        ]
-        for arguments in cases {
-            let output =
-                arguments[0] == "validate" ? try ToolRunner.run(arguments) : try await fixture.run(arguments)
-            #expect(output.status == 2, "\(arguments): \(output.stderr)")
-            #expect(output.stderr.contains("name the same file"), "\(arguments): \(output.stderr)")
+        try await stopping(fixture) {
+            let input = fixture.input
+            let journal = fixture.folder.appendingPathComponent("r.json").path
+            let plan = fixture.folder.appendingPathComponent("a.json").path
+            let link = fixture.folder.appendingPathComponent("link.csv").path
+            try FileManager.default.linkItem(atPath: input, toPath: link)
+            let before = try String(contentsOfFile: input, encoding: .utf8)
+            let cases: [[String]] = [
+                ["validate", input, "--failed-rows", input],
+                ["validate", input, "--report", link],
+                ["apply", input, "--journal", journal, "--report", journal],
+                ["apply", input, "--journal", journal, "--undo-file", journal],
+                ["apply", input, "--journal", input],
+                ["plan", input, "--report", plan, "--save-plan", fixture.folder.path + "/./a.json"],
+            ]
+            for arguments in cases {
+                let output =
+                    arguments[0] == "validate" ? try ToolRunner.run(arguments) : try await fixture.run(arguments)
+                #expect(output.status == 2, "\(arguments): \(output.stderr)")
+                #expect(output.stderr.contains("name the same file"), "\(arguments): \(output.stderr)")
+            }
+            #expect(try String(contentsOfFile: input, encoding: .utf8) == before)
+            #expect(!FileManager.default.fileExists(atPath: journal))
+            #expect(await fixture.simulator.stats().log.isEmpty)
         }
-        #expect(try String(contentsOfFile: input, encoding: .utf8) == before)
-        #expect(!FileManager.default.fileExists(atPath: journal))
-        #expect(await fixture.simulator.stats().log.isEmpty)
     }
 
     /// The plan at `path` with `edit` applied to its text and the checksum made again (a forgery).
@@ -132,22 +134,23 @@ struct IntegrityTests {
     @Test("a forged plan cannot slip a country change or an invalid value past apply's own checks")
     func forgedPlan() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3)
-        defer { Task { await fixture.stop() } }
-        let ids = await fixture.simulator.customerIds()
-        let input = fixture.folder.appendingPathComponent("move.csv").path
-        try "customerId,country,state,postalCode,city\n\(ids[0]),CA,ON,K1A 0B1,Ottawa\n\(ids[1]),,,,Sometown\n"
-            .write(toFile: input, atomically: true, encoding: .utf8)
-        let plan = fixture.folder.appendingPathComponent("plan.json").path
-        let planned = try await fixture.run(["plan", input, "--allow-country-change", "--save-plan", plan])
-        #expect(planned.status == 0, "\(planned.stdout)\n\(planned.stderr)")
-        try Self.forge(plan) {
-            $0.replacingOccurrences(of: "\"city\":\"Sometown\"", with: "\"city\":\"\",\"region\":\"X\"")
+        try await stopping(fixture) {
+            let ids = await fixture.simulator.customerIds()
+            let input = fixture.folder.appendingPathComponent("move.csv").path
+            try "customerId,country,state,postalCode,city\n\(ids[0]),CA,ON,K1A 0B1,Ottawa\n\(ids[1]),,,,Sometown\n"
+                .write(toFile: input, atomically: true, encoding: .utf8)
+            let plan = fixture.folder.appendingPathComponent("plan.json").path
+            let planned = try await fixture.run(["plan", input, "--allow-country-change", "--save-plan", plan])
+            #expect(planned.status == 0, "\(planned.stdout)\n\(planned.stderr)")
+            try Self.forge(plan) {
+                $0.replacingOccurrences(of: "\"city\":\"Sometown\"", with: "\"city\":\"\",\"region\":\"X\"")
+            }
+            let applied = try await fixture.run(["apply", "--plan", plan, "--journal", fixture.journal])
+            #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
+            #expect(applied.summaryCount("invalid") == 2, "\(applied.stdout)")
+            #expect(applied.stdout.contains("country-change"))
+            #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
         }
-        let applied = try await fixture.run(["apply", "--plan", plan, "--journal", fixture.journal])
-        #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
-        #expect(applied.summaryCount("invalid") == 2, "\(applied.stdout)")
-        #expect(applied.stdout.contains("country-change"))
-        #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
     }
 
     @Test("the undo file restores exactly: an empty value, surrounding spaces, and the literal text <clear>")
@@ -196,22 +199,23 @@ struct IntegrityTests {
     @Test("--force after an edit: the edited finished row is done again, the identical ones stay done")
     func forceEditedRow() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4)
-        defer { Task { await fixture.stop() } }
-        let first = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
-        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
-        let text = try String(contentsOfFile: fixture.input, encoding: .utf8)
-        try text.replacingOccurrences(of: "Newtown 2", with: "Newtown 9").write(
-            toFile: fixture.input, atomically: true, encoding: .utf8)
-        let refused = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
-        #expect(refused.status == 2)
-        let forced = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal, "--force"])
-        #expect(forced.status == 0, "\(forced.stdout)\n\(forced.stderr)")
-        #expect(forced.stdout.contains("row has changed since (--force)"))
-        let ids = await fixture.simulator.customerIds()
-        let stats = await fixture.simulator.stats()
-        #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 5)
-        #expect(
-            await fixture.simulator.simulator.profile(ids[2])?["defaultAddress"]?.objectValue?["city"]
-                == .string("Newtown 9"))
+        try await stopping(fixture) {
+            let first = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+            let text = try String(contentsOfFile: fixture.input, encoding: .utf8)
+            try text.replacingOccurrences(of: "Newtown 2", with: "Newtown 9").write(
+                toFile: fixture.input, atomically: true, encoding: .utf8)
+            let refused = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(refused.status == 2)
+            let forced = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal, "--force"])
+            #expect(forced.status == 0, "\(forced.stdout)\n\(forced.stderr)")
+            #expect(forced.stdout.contains("row has changed since (--force)"))
+            let ids = await fixture.simulator.customerIds()
+            let stats = await fixture.simulator.stats()
+            #expect(stats.count("PUT /v1/customers/{id}/profiles/billing") == 5)
+            #expect(
+                await fixture.simulator.simulator.profile(ids[2])?["defaultAddress"]?.objectValue?["city"]
+                    == .string("Newtown 9"))
+        }
     }
 }

@@ -11,66 +11,70 @@ struct SchedulerTests {
     @Test("--log-format json: every stderr line is one JSON object, and rows carry the journal's keys and values")
     func jsonLogs() async throws {
         let fixture = try await SimulatorFixture.start(rows: 5)
-        defer { Task { await fixture.stop() } }
-        let output = try await fixture.run(
-            ["apply", fixture.input, "--journal", fixture.journal, "--log-format", "json", "--log-level", "debug"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let lines = output.stderr.split(separator: "\n").map(String.init)
-        #expect(!lines.isEmpty)
-        var rowLogs: [[String: Any]] = []
-        for line in lines {
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            #expect(object?["ts"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
-            #expect((object?["ts"] as? String)?.hasSuffix("Z") == true, "a UTC timestamp: \(line)")
-            if object?["message"] as? String == "row done", let object { rowLogs.append(object) }
-        }
-        let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .filter { $0["type"] as? String == "outcome" }
-        #expect(journal.count == 5)
-        for entry in journal {
-            let match = rowLogs.first { log in
-                ["line", "customer", "correlationId", "outcome"].allSatisfy { key in
-                    "\(log[key] ?? "log")" == "\(entry[key] ?? "journal")"
-                }
+        try await stopping(fixture) {
+            let output = try await fixture.run(
+                ["apply", fixture.input, "--journal", fixture.journal, "--log-format", "json", "--log-level", "debug"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let lines = output.stderr.split(separator: "\n").map(String.init)
+            #expect(!lines.isEmpty)
+            var rowLogs: [[String: Any]] = []
+            for line in lines {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(
+                    object?["ts"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+                #expect((object?["ts"] as? String)?.hasSuffix("Z") == true, "a UTC timestamp: \(line)")
+                if object?["message"] as? String == "row done", let object { rowLogs.append(object) }
             }
-            #expect(match != nil, "no log line carries the journal's \(entry)")
+            let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8).split(separator: "\n")
+                .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .filter { $0["type"] as? String == "outcome" }
+            #expect(journal.count == 5)
+            for entry in journal {
+                let match = rowLogs.first { log in
+                    ["line", "customer", "correlationId", "outcome"].allSatisfy { key in
+                        "\(log[key] ?? "log")" == "\(entry[key] ?? "journal")"
+                    }
+                }
+                #expect(match != nil, "no log line carries the journal's \(entry)")
+            }
+            let missing = try ToolRunner.run(["validate", "/nonexistent/corrections.csv", "--log-format", "json"])
+            #expect(missing.status == 2)
+            let error = try JSONSerialization.jsonObject(with: Data(missing.stderr.utf8)) as? [String: Any]
+            #expect(error?["level"] as? String == "error", "\(missing.stderr)")
+            #expect((error?["message"] as? String)?.contains("/nonexistent/corrections.csv") == true)
         }
-        let missing = try ToolRunner.run(["validate", "/nonexistent/corrections.csv", "--log-format", "json"])
-        #expect(missing.status == 2)
-        let error = try JSONSerialization.jsonObject(with: Data(missing.stderr.utf8)) as? [String: Any]
-        #expect(error?["level"] as? String == "error", "\(missing.stderr)")
-        #expect((error?["message"] as? String)?.contains("/nonexistent/corrections.csv") == true)
     }
 
     @Test("--log-format json on a terminal: no live progress line, only JSON objects on stderr")
     func jsonLogsOnTerminal() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .milliseconds(120) }
-        defer { Task { await fixture.stop() } }
-        let arguments =
-            [
-                "apply", fixture.input, "--journal", fixture.journal, "--concurrency", "1", "--log-format", "json",
-                "--log-level", "debug",
-            ]
-            + fixture.connection
-        let stderr = await withCheckedContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    returning: (try? Self.onTerminal(arguments, environment: SimulatorFixture.environment, stderr: true))
-                        ?? "")
-            }.start()
+        try await stopping(fixture) {
+            let arguments =
+                [
+                    "apply", fixture.input, "--journal", fixture.journal, "--concurrency", "1", "--log-format", "json",
+                    "--log-level", "debug",
+                ]
+                + fixture.connection
+            let stderr = await withCheckedContinuation { continuation in
+                Thread {
+                    continuation.resume(
+                        returning: (try? Self.onTerminal(
+                            arguments, environment: SimulatorFixture.environment, stderr: true))
+                            ?? "")
+                }.start()
+            }
+            let lines = stderr.split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            .filter { !$0.isEmpty }
+            #expect(lines.count >= 4, "a debug line per row at least: \(stderr)")
+            #expect(!stderr.contains("\r") || !stderr.contains("\u{1B}["), "no live line redrawn in place")
+            for line in lines {
+                #expect(
+                    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
+            }
+            #expect(await fixture.everyRowAppliedExactly().isEmpty)
         }
-        let lines = stderr.split(whereSeparator: \.isNewline).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        .filter { !$0.isEmpty }
-        #expect(lines.count >= 4, "a debug line per row at least: \(stderr)")
-        #expect(!stderr.contains("\r") || !stderr.contains("\u{1B}["), "no live line redrawn in place")
-        for line in lines {
-            #expect(
-                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
-        }
-        #expect(await fixture.everyRowAppliedExactly().isEmpty)
     }
 
     @Test("colours on a terminal, none with NO_COLOR, none into a pipe")
@@ -115,36 +119,38 @@ struct SchedulerTests {
 
         for (name, command, percent) in [("crontab", cronCommand, "\\%"), ("service", serviceCommand, "%%")] {
             let fixture = try await SimulatorFixture.start(rows: 4)
-            defer { Task { await fixture.stop() } }
-            let home = fixture.folder.appendingPathComponent("srv").path
-            for folder in ["journals", "reports", "logs"] {
-                try FileManager.default.createDirectory(
-                    atPath: "\(home)/\(folder)", withIntermediateDirectories: true)
+            try await stopping(fixture) {
+                let home = fixture.folder.appendingPathComponent("srv").path
+                for folder in ["journals", "reports", "logs"] {
+                    try FileManager.default.createDirectory(
+                        atPath: "\(home)/\(folder)", withIntermediateDirectories: true)
+                }
+                try FileManager.default.copyItem(atPath: fixture.input, toPath: "\(home)/corrections.csv")
+                let envFile = fixture.folder.appendingPathComponent("partner-center.env").path
+                FileManager.default.createFile(
+                    atPath: envFile, contents: Data("PARTNER_CENTER_ACCESS_TOKEN=sandbox-token\n".utf8),
+                    attributes: [.posixPermissions: 0o600])
+                let script = command.replacingOccurrences(of: percent, with: "%")
+                    .replacingOccurrences(of: "/srv/billing-migrate", with: home)
+                    .replacingOccurrences(
+                        of: "/usr/local/bin/billing-migrate",
+                        with: ToolRunner.productsDirectory.appendingPathComponent("billing-migrate").path
+                    )
+                    .replacingOccurrences(of: "/etc/billing-migrate/partner-center.env", with: envFile)
+                    .replacingOccurrences(
+                        of: "apply corrections.csv",
+                        with: "apply corrections.csv --endpoint \(fixture.simulator.baseURL)")
+                let status = await Self.shell(script)
+                #expect(status == 0, "\(name): \(script)")
+                let journals = try FileManager.default.contentsOfDirectory(atPath: "\(home)/journals")
+                #expect(journals.count == 1 && journals[0].hasSuffix(".journal"), "\(name): \(journals)")
+                let journal = "\(home)/journals/\(journals.first ?? "")"
+                let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
+                let reports = try FileManager.default.contentsOfDirectory(atPath: "\(home)/reports")
+                #expect(reports.contains { $0.hasSuffix(".html") }, "\(name): \(reports)")
+                #expect(await fixture.everyRowAppliedExactly().isEmpty, "\(name)")
             }
-            try FileManager.default.copyItem(atPath: fixture.input, toPath: "\(home)/corrections.csv")
-            let envFile = fixture.folder.appendingPathComponent("partner-center.env").path
-            FileManager.default.createFile(
-                atPath: envFile, contents: Data("PARTNER_CENTER_ACCESS_TOKEN=sandbox-token\n".utf8),
-                attributes: [.posixPermissions: 0o600])
-            let script = command.replacingOccurrences(of: percent, with: "%")
-                .replacingOccurrences(of: "/srv/billing-migrate", with: home)
-                .replacingOccurrences(
-                    of: "/usr/local/bin/billing-migrate",
-                    with: ToolRunner.productsDirectory.appendingPathComponent("billing-migrate").path
-                )
-                .replacingOccurrences(of: "/etc/billing-migrate/partner-center.env", with: envFile)
-                .replacingOccurrences(
-                    of: "apply corrections.csv", with: "apply corrections.csv --endpoint \(fixture.simulator.baseURL)")
-            let status = await Self.shell(script)
-            #expect(status == 0, "\(name): \(script)")
-            let journals = try FileManager.default.contentsOfDirectory(atPath: "\(home)/journals")
-            #expect(journals.count == 1 && journals[0].hasSuffix(".journal"), "\(name): \(journals)")
-            let journal = "\(home)/journals/\(journals.first ?? "")"
-            let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? Int
-            #expect(mode == 0o600)
-            let reports = try FileManager.default.contentsOfDirectory(atPath: "\(home)/reports")
-            #expect(reports.contains { $0.hasSuffix(".html") }, "\(name): \(reports)")
-            #expect(await fixture.everyRowAppliedExactly().isEmpty, "\(name)")
         }
     }
 

@@ -4,7 +4,7 @@ import PartnerCenterSimulator
 
 /// A simulator in the test process, and a corrections file for some of its customers, for runs of
 /// the built binary against it over HTTP.
-struct SimulatorFixture {
+struct SimulatorFixture: StoppableFixture {
     let simulator: RunningSimulator
     let folder: URL
     /// The corrections file: one row per customer, a new city each.
@@ -75,4 +75,18 @@ struct SimulatorFixture {
     }
 
     func stop() async { await simulator.stop() }
+}
+
+/// A test fixture that holds a server to stop.
+protocol StoppableFixture: Sendable {
+    func stop() async
+}
+
+/// Runs `body`, then stops `fixture` and waits for it, whether `body` threw or not.
+func stopping(_ fixture: some StoppableFixture, _ body: () async throws -> Void) async throws {
+    do { try await body() } catch {
+        await fixture.stop()
+        throw error
+    }
+    await fixture.stop()
 }

@@ -61,7 +61,7 @@ struct CapturingHandler: LogHandler {
 }
 
 /// A client wired to a running simulator, with what the test wants to inspect.
-struct ClientFixture {
+struct ClientFixture: StoppableFixture {
     let simulator: RunningSimulator
     let client: PartnerCenterClient
     let clock: ManualClock
@@ -93,4 +93,18 @@ struct ClientFixture {
         try? await transport.shutdown()
         await simulator.stop()
     }
+}
+
+/// A test fixture that holds a server to stop.
+protocol StoppableFixture: Sendable {
+    func stop() async
+}
+
+/// Runs `body`, then stops `fixture` and waits for it, whether `body` threw or not.
+func stopping(_ fixture: some StoppableFixture, _ body: () async throws -> Void) async throws {
+    do { try await body() } catch {
+        await fixture.stop()
+        throw error
+    }
+    await fixture.stop()
 }

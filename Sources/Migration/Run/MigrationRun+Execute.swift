@@ -80,8 +80,9 @@ extension MigrationRun {
             return .notStarted("\(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
         }
         if let limit = configuration.maxChanges, configuration.command == .apply,
-            let refusal = await changeCount(exceeds: limit, survey: survey)
+            let refusal = await changeCount(exceeds: limit, survey: survey, stop: stop), stop.stopReason == nil
         {
+            journal?.discardIfUnused()
             return .tooManyChanges(refusal)
         }
         if let why = stop.stopReason {
@@ -124,9 +125,11 @@ extension MigrationRun {
         return String(format: "%gs", Double(seconds) + Double(attoseconds) / 1e18)
     }
 
-    /// For `--max-changes`: the plan's row count, or a dry run first (reads only); the refusal when
-    /// more rows would change.
-    private func changeCount(exceeds limit: Int, survey: InputSurvey) async -> String? {
+    /// For `--max-changes`: the plan's row count, or a dry run first (reads only, under the run's
+    /// own stop: a signal, the deadline or a spent retry budget stops it, and the run then ends
+    /// before its first row); the refusal when more rows would change. A row the dry run could not
+    /// read for a transient reason counts as one that may change.
+    private func changeCount(exceeds limit: Int, survey: InputSurvey, stop: StopSignal) async -> String? {
         if let plan = configuration.savedPlan {
             guard plan.plannedRows > limit else { return nil }
             return "the plan writes \(plan.plannedRows) rows, more than --max-changes \(limit); nothing was written."
@@ -137,12 +140,16 @@ extension MigrationRun {
         let run = MigrationRun(configuration: dryRun, service: service, logger: logger)
         guard
             let report = try? await run.run(
-                survey: survey, journal: nil, sink: SinkGroup([]), stop: StopSignal(),
+                survey: survey, journal: nil, sink: SinkGroup([]), stop: stop,
                 progress: RunProgress(total: survey.rowCount))
         else { return "the dry run for --max-changes could not finish; nothing was written." }
         let pending = report.outcome.summary.count(.wouldChange)
-        guard pending > limit else { return nil }
-        return "\(pending) rows would change, more than --max-changes \(limit); nothing was written. Review them with "
+        let unread = report.outcome.transientFailures
+        guard pending + unread > limit else { return nil }
+        let counted =
+            unread == 0
+            ? "\(pending) rows would change" : "\(pending) rows would change and \(unread) could not be read"
+        return "\(counted), more than --max-changes \(limit); nothing was written. Review them with "
             + "`billing-migrate plan`, then raise the limit or split the file."
     }
 
