@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Tests wait for evidence with ``wait(timeout:until:)``: it returns as soon as what the fake saw
 /// satisfies the condition (every change of state is checked), never after a guessed delay.
-final class FakePartnerCenter: ProfileService {
+final class FakePartnerCenter: ServesNoRules {
     /// What the fake has seen, at one instant.
     struct Calls: Sendable {
         /// Profile reads per customer (started).
@@ -239,18 +239,6 @@ final class FakePartnerCenter: ProfileService {
         return try answer.get()
     }
 
-    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
-        -> CountryValidationRules
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
-        -> AddressValidationResult
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
     // MARK: - State
 
     /// Changes the state, then wakes every waiter whose condition now holds.
@@ -277,5 +265,23 @@ final class FakePartnerCenter: ProfileService {
         state.versions[customer] = version
         profile["attributes"] = .object(JSONObject([.init(key: "etag", value: .string("v\(version)"))]))
         state.profiles[customer] = profile
+    }
+}
+
+/// A fake Partner Center that serves no country rules and no address validation (both 404), so
+/// that rows are judged by the offline rules.
+protocol ServesNoRules: ProfileService {}
+
+extension ServesNoRules {
+    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
+        -> CountryValidationRules
+    {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+
+    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
+        -> AddressValidationResult
+    {
+        throw PartnerCenterError(kind: .http, status: 404)
     }
 }

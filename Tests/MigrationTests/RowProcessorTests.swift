@@ -11,7 +11,7 @@ import Testing
 
 /// A Partner Center that keeps one profile and answers PUTs as a script says. Its reads answer
 /// 200 and its writes 201, so that a row's recorded status shows which answer decided it.
-final class ScriptedService: ProfileService {
+final class ScriptedService: ServesNoRules {
     enum PutAnswer: Sendable {
         case accept
         case stale
@@ -112,18 +112,6 @@ final class ScriptedService: ProfileService {
         var profile = BillingProfile(document: document)
         profile.httpStatus = 201
         return profile
-    }
-
-    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
-        -> CountryValidationRules
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
-        -> AddressValidationResult
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
     }
 }
 

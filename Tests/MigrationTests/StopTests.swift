@@ -7,7 +7,7 @@ import Testing
 @testable import Migration
 
 /// A Partner Center that never answers a profile read (until cancelled).
-final class HangingService: ProfileService {
+final class HangingService: ServesNoRules {
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
         do {
             try await Task.sleep(for: .seconds(600))
@@ -21,18 +21,6 @@ final class HangingService: ProfileService {
         async throws(PartnerCenterError) -> BillingProfile?
     {
         nil
-    }
-
-    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
-        -> CountryValidationRules
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
-        -> AddressValidationResult
-    {
-        throw PartnerCenterError(kind: .http, status: 404)
     }
 }
 
