@@ -94,9 +94,17 @@ public final class RunningSimulator: Sendable {
     /// Every customer's ID, sorted.
     public func customerIds() async -> [String] { await simulator.customerIds() }
 
-    /// Stops serving (gracefully: answers in flight finish) and waits for the server to close.
-    public func stop() async {
+    /// Stops serving (gracefully: answers in flight finish) and waits for the server to close; an
+    /// answer still in flight after `grace` (a hung request, which some faults make on purpose) is
+    /// cancelled, so that stopping always ends.
+    public func stop(grace: Duration = .seconds(3)) async {
         await group.triggerGracefulShutdown()
+        let task = self.task
+        let timer = Task {
+            try await Task.sleep(for: grace)
+            task.cancel()
+        }
         _ = try? await task.value
+        timer.cancel()
     }
 }
