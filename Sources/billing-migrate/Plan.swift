@@ -56,11 +56,12 @@ struct Apply: AsyncParsableCommand {
 
             With --plan, the reviewed plan is applied exactly (the corrections file is then optional; when given, \
             it must be the file the plan was made from): a row whose profile changed in any way since the plan is \
-            a conflict, and is not written.
+            a conflict, and is not written. With --plan --trust-etag, each planned profile is written back with             the plan's ETag without reading it first (one request a row instead of two): Partner Center's ETag             check then refuses a profile changed since the plan, and that row is a conflict. Use it only where             `billing-migrate doctor --customer ID` shows that Partner Center enforces the ETag.
 
             Examples:
               billing-migrate apply samples/corrections-valid.csv --sandbox --journal run.journal
               billing-migrate apply --plan plan.json --journal run.journal --undo-file undo.csv
+              billing-migrate apply --plan plan.json --trust-etag --journal run.journal
               billing-migrate apply undo.csv --journal undo.journal        (reverts the batch)
             """
     )
@@ -80,6 +81,12 @@ struct Apply: AsyncParsableCommand {
         completion: .file())
     var plan: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "With --plan: write each planned profile with the plan's ETag without reading it first (one request a "
+                + "row). Only where `doctor` shows that Partner Center enforces the ETag."))
+    var trustEtag = false
+
     @Option(
         help: ArgumentHelp(
             "Write the values the run replaced here (0600), as a corrections file: applying it reverts the batch.",
@@ -97,12 +104,17 @@ struct Apply: AsyncParsableCommand {
         if input == nil, plan == nil {
             throw ValidationError("apply needs the corrections file, or --plan with a saved plan.")
         }
+        if trustEtag, plan == nil {
+            throw ValidationError(
+                "--trust-etag applies a saved plan's documents: it needs --plan PLAN.json (from `plan --save-plan`).")
+        }
     }
 
     func run() async throws {
         var command = BatchCommand(command: .apply, input: input ?? plan ?? "", options: options)
-        command.configure = { [journal, force, maxChanges, undoFile, plan, input] configuration in
+        command.configure = { [journal, force, maxChanges, undoFile, plan, input, trustEtag] configuration in
             configuration.journalPath = journal
+            configuration.trustETag = trustEtag
             configuration.force = force
             configuration.maxChanges = maxChanges
             configuration.undoFile = undoFile

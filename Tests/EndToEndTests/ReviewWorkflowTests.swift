@@ -136,6 +136,55 @@ struct ReviewWorkflowTests {
         }
     }
 
+    @Test(
+        "apply --plan --trust-etag: one request per planned row; a profile edited since the plan is a conflict, with no PUT beyond the refused one"
+    )
+    func trustedPlan() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 5)
+        try await stopping(fixture) {
+            let plan = fixture.folder.appendingPathComponent("plan.json").path
+            let planned = try await fixture.run(["plan", fixture.input, "--save-plan", plan])
+            #expect(planned.status == 0, "\(planned.stderr)")
+            let ids = fixture.targets.keys.sorted()
+            await fixture.simulator.simulator.edit(
+                customerId: ids[0], fields: JSONObject([.init(key: "city", value: .string("Their City"))]))
+            let seen = await fixture.simulator.stats().log.count
+
+            let report = fixture.folder.appendingPathComponent("apply.json").path
+            let output = try await fixture.run(
+                ["apply", "--plan", plan, "--trust-etag", "--journal", fixture.journal, "--report", report])
+            #expect(output.status == 1, "\(output.stdout)\n\(output.stderr)")
+            let profileCalls = await fixture.simulator.stats().log.dropFirst(seen)
+                .filter { $0.route.hasSuffix(" /v1/customers/{id}/profiles/billing") }
+            for id in ids.dropFirst() {
+                let calls = profileCalls.filter { $0.customerId == id }
+                #expect(calls.map(\.method) == ["PUT"] && calls.map(\.status) == [200], "\(id): \(calls)")
+                let city = await fixture.simulator.simulator.profile(id)?["defaultAddress"]?.objectValue?["city"]
+                #expect(city == .string(fixture.targets[id]!))
+            }
+            let stale = profileCalls.filter { $0.customerId == ids[0] }
+            #expect(stale.map(\.method) == ["PUT", "GET"], "the refused write, then one read-back: \(stale)")
+            #expect(stale.first?.status == 412)
+            let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
+            let conflict = try #require(rows.first { $0["customerId"] as? String == ids[0] })
+            #expect(conflict["outcome"] as? String == "conflict")
+            let message = ((conflict["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
+            #expect(message.contains("city") && message.contains("Their City"), "\(message)")
+            let kept = await fixture.simulator.simulator.profile(ids[0])?["defaultAddress"]?.objectValue
+            #expect(kept?["city"] == .string("Their City"))
+        }
+    }
+
+    @Test("--trust-etag without --plan is a usage error: nothing is sent")
+    func trustWithoutPlan() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 1)
+        try await stopping(fixture) {
+            let output = try await fixture.run(["apply", fixture.input, "--trust-etag", "--journal", fixture.journal])
+            #expect(output.status == 2 && output.stderr.contains("--trust-etag"), "\(output.stderr)")
+            #expect(await fixture.simulator.stats().requests.isEmpty)
+        }
+    }
+
     @Test("applying the undo file of a batch restores every original address exactly")
     func undoRestores() async throws {
         let fixture = try await SimulatorFixture.start(rows: 12)

@@ -406,6 +406,107 @@ struct MigrationRunTests {
         #expect(ExitStatus(applied, detailed: false) == .rowsFailed)
     }
 
+    @Test(
+        "apply --plan --trust-etag writes each planned document unread; a profile changed since is a conflict after one refused write and one read-back",
+        .timeLimit(.minutes(1)))
+    func trustedPlan() async throws {
+        let fixture = try Fixture(rows: 3)
+        defer { fixture.remove() }
+        let customers = fixture.customers
+        let fake = FakePartnerCenter(customers: customers)
+        let planPath = fixture.path("plan.json")
+        var planning = Self.plan(fixture)
+        planning.savePlan = planPath
+        _ = try await Self.execute(planning, fake)
+        #expect(try SavedPlanFile(path: planPath).rowsCarryProfiles)
+        fake.edit(customers[2], "city", "Kirkland")
+        let readsBefore = fake.calls.gets
+
+        var applying = RunConfiguration(command: .apply, input: planPath)
+        applying.plan = planPath
+        applying.journalPath = fixture.journal
+        applying.trustETag = true
+        let (_, sink) = try await Self.execute(applying, fake)
+        #expect(sink.rows.map(\.outcome) == [.applied, .applied, .conflict])
+        #expect(sink.rows[2].errors.first?.message.contains("'Redmond' in the plan and is now 'Kirkland'") == true)
+        let reads = fake.calls.gets
+        #expect(reads[customers[0]] == readsBefore[customers[0]], "no read before a trusted write")
+        #expect(reads[customers[1]] == readsBefore[customers[1]])
+        #expect(reads[customers[2]] == (readsBefore[customers[2]] ?? 0) + 1, "one read-back after the refused write")
+        #expect(customers.allSatisfy { fake.calls.puts[$0] == 1 })
+        #expect(fake.address(customers[0])[.city] == "Bellevue")
+        #expect(fake.address(customers[2])[.city] == "Kirkland")
+    }
+
+    @Test(
+        "apply --plan --trust-etag with a plan of an earlier version (no documents) reads each row first",
+        .timeLimit(.minutes(1)))
+    func trustedPlanWithoutDocuments() async throws {
+        let fixture = try Fixture(rows: 2)
+        defer { fixture.remove() }
+        let customers = fixture.customers
+        let fake = FakePartnerCenter(customers: customers)
+        let planPath = fixture.path("plan.json")
+        let writer = try SavedPlanWriter(
+            path: planPath,
+            header: .init(
+                toolVersion: "0.0.1", created: "2026-01-01T00:00:00Z", input: fixture.input,
+                inputSHA256: try InputDigest.sha256(path: fixture.input), allowCountryChange: false))
+        var summary = RunSummary(command: .plan)
+        for (index, customer) in customers.enumerated() {
+            let profile = try await fake.billingProfile(customerId: customer, correlationId: "c")
+            var row = RowResult(line: fixture.line(index), customerId: customer, outcome: .wouldChange)
+            var after = profile.address
+            after[.city] = "Bellevue"
+            row.snapshot = .init(etag: profile.etag, before: profile.address, after: after)
+            summary.add(row)
+            try writer.write(row)
+        }
+        try writer.finish(summary)
+        #expect(try SavedPlanFile(path: planPath).rowsCarryProfiles == false)
+        var applying = RunConfiguration(command: .apply, input: planPath)
+        applying.plan = planPath
+        applying.journalPath = fixture.journal
+        applying.trustETag = true
+        let readsBefore = fake.calls.gets
+        let (_, sink) = try await Self.execute(applying, fake)
+        #expect(sink.rows.map(\.outcome) == [.applied, .applied])
+        #expect(customers.allSatisfy { fake.calls.gets[$0] == (readsBefore[$0] ?? 0) + 1 })
+        #expect(customers.allSatisfy { fake.calls.puts[$0] == 1 })
+    }
+
+    @Test(
+        "apply --plan --trust-etag resumes a write in doubt by reading it back, never by writing the plan again",
+        .timeLimit(.minutes(1)))
+    func trustedPlanResumesByReadingBack() async throws {
+        let fixture = try Fixture(rows: 2)
+        defer { fixture.remove() }
+        let customers = fixture.customers
+        let fake = FakePartnerCenter(customers: customers)
+        let planPath = fixture.path("plan.json")
+        var planning = Self.plan(fixture)
+        planning.savePlan = planPath
+        _ = try await Self.execute(planning, fake)
+        // The first row's write lands without an answer, and the read-back after it finds the
+        // budget spent: the run stops with the intent in the journal and no outcome after it.
+        fake.scriptWrites(customers[0], [.landsWithoutAnswer])
+        fake.scriptReads(customers[0], [Self.budgetSpent])
+        var applying = RunConfiguration(command: .apply, input: planPath)
+        applying.plan = planPath
+        applying.journalPath = fixture.journal
+        applying.trustETag = true
+        applying.concurrency = 1
+        let (first, _) = try await Self.execute(applying, fake)
+        #expect(ExitStatus(first, detailed: false) == .interrupted)
+        #expect(try Journal.read(path: fixture.journal).pendingIntents[fixture.line(0)] != nil)
+
+        let (second, sink) = try await Self.execute(applying, fake)
+        #expect(sink.rows.map(\.outcome) == [.applied, .applied])
+        #expect(sink.rows[0].warnings.map(\.code) == [.resolvedByReadBack])
+        #expect(fake.calls.puts[customers[0]] == 1, "the landed write is not sent again")
+        #expect(ExitStatus(second, detailed: false) == .success)
+    }
+
     // MARK: - Exit codes and reports
 
     @Test("plan --detailed-exitcode: changes pending map to 4; without the flag, 0", .timeLimit(.minutes(1)))

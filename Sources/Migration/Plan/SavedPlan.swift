@@ -4,14 +4,16 @@ import Foundation
 import JSONDocument
 
 /// A reviewed plan on disk: `plan --save-plan PLAN.json` writes it, `apply --plan PLAN.json`
-/// applies exactly it. It holds, per row that would change, the profile's ETag and its address
-/// before and after, and the SHA-256 of the corrections file it came from.
+/// applies exactly it. It holds, per row that would change, the profile's ETag, its address
+/// before and after and the whole profile document as read (`profile`, which `apply --plan
+/// --trust-etag` writes back without reading it again; plans of earlier versions lack it), and
+/// the SHA-256 of the corrections file it came from.
 ///
 /// The file is JSON laid out one row per line, so that it is written and read as a stream:
 ///
 ///     {"billingMigratePlan":1,"version":"0.1.0","created":"…","input":"…","inputSHA256":"…","allowCountryChange":false,
 ///     "rows":[
-///     {"line":2,"customerId":"…","etag":"…","before":{…},"after":{…}},
+///     {"line":2,"customerId":"…","etag":"…","before":{…},"after":{…},"profile":{…}},
 ///     ],
 ///     "summary":{"rows":10,"would-change":1,"unchanged":9},
 ///     "checksum":"sha256:…"}
@@ -47,16 +49,22 @@ public enum SavedPlan {
         public var etag: String?
         public var before: AddressFields
         public var after: AddressFields
+        /// The profile document the plan read; `nil` in plans of earlier versions.
+        public var profile: JSONObject?
 
         /// The fields the row changes, in field order.
         public var fields: [AddressField] { AddressField.allCases.filter { before[$0] != after[$0] } }
 
-        public init(line: Int, customerId: String, etag: String?, before: AddressFields, after: AddressFields) {
+        public init(
+            line: Int, customerId: String, etag: String?, before: AddressFields, after: AddressFields,
+            profile: JSONObject? = nil
+        ) {
             self.line = line
             self.customerId = customerId
             self.etag = etag
             self.before = before
             self.after = after
+            self.profile = profile
         }
 
         var json: [UInt8] {
@@ -66,6 +74,7 @@ public enum SavedPlan {
             object["etag"] = etag.map(JSONValue.string) ?? .null
             object["before"] = before.jsonValue
             object["after"] = after.jsonValue
+            if let profile { object["profile"] = .object(profile) }
             return JSONValue.object(object).serialized
         }
 
@@ -80,6 +89,7 @@ public enum SavedPlan {
             etag = object["etag"]?.scalarText
             before = AddressFields(json: object["before"])
             after = AddressFields(json: object["after"])
+            profile = object["profile"]?.objectValue
         }
     }
 }
@@ -111,7 +121,7 @@ public final class SavedPlanWriter: RowSink {
         guard row.outcome == .wouldChange, let snapshot = row.snapshot else { return }
         let planned = SavedPlan.Row(
             line: row.line, customerId: row.customerId, etag: snapshot.etag, before: snapshot.before,
-            after: snapshot.after)
+            after: snapshot.after, profile: snapshot.profile)
         try emit((rows == 0 ? [] : Array(",\n".utf8)) + planned.json)
         rows += 1
     }
@@ -156,6 +166,8 @@ public struct SavedPlanFile: Sendable {
     public let header: SavedPlan.Header
     /// The rows the plan writes.
     public let plannedRows: Int
+    /// Whether the rows carry the profile documents the plan read (plans of earlier versions do not).
+    public let rowsCarryProfiles: Bool
     /// The SHA-256 of the whole file, in lower-case hex, as a journal header records its input.
     public let sha256: String
 
@@ -167,12 +179,14 @@ public struct SavedPlanFile: Sendable {
         var hasher = SHA256()
         var whole = SHA256()
         var first: [UInt8]?
+        var firstRow: [UInt8]?
         var previous: [UInt8]?
         var count = 0
         while let line = lines.next() {
             if let previous { hasher.update(data: previous) }
             whole.update(data: line)
             if first == nil { first = line }
+            if count == 2 { firstRow = line }
             previous = line
             count += 1
         }
@@ -205,6 +219,7 @@ public struct SavedPlanFile: Sendable {
             toolVersion: object["version"]?.stringValue ?? "", created: object["created"]?.stringValue ?? "",
             input: input, inputSHA256: sha, allowCountryChange: object["allowCountryChange"]?.boolValue == true)
         plannedRows = max(0, count - 5)
+        rowsCarryProfiles = firstRow.flatMap { Rows.row(line: $0) }?.profile != nil
     }
 
     /// The planned rows, in file order.
@@ -230,13 +245,19 @@ public struct SavedPlanFile: Sendable {
                 _ = lines.next()
                 _ = lines.next()
             }
-            guard var line = lines.next(), line.first == UInt8(ascii: "{") else { return nil }
-            line.removeLast()
-            if line.last == UInt8(ascii: ",") { line.removeLast() }
-            guard let row = SavedPlan.Row(json: line) else {
+            guard let line = lines.next(), line.first == UInt8(ascii: "{") else { return nil }
+            guard let row = Self.row(line: line) else {
                 throw RunRefusal(.input, "\(path): a planned row cannot be read; make the plan again.")
             }
             return row
+        }
+
+        /// The row on one line of the `rows` array (its newline and separating comma dropped).
+        static func row(line: [UInt8]) -> SavedPlan.Row? {
+            var line = line
+            if line.last == UInt8(ascii: "\n") { line.removeLast() }
+            if line.last == UInt8(ascii: ",") { line.removeLast() }
+            return SavedPlan.Row(json: line)
         }
     }
 

@@ -1,4 +1,5 @@
 import AddressRules
+import JSONDocument
 
 /// What became of one row: the unit of every report.
 public struct RowResult: Sendable, Equatable {
@@ -48,12 +49,14 @@ public struct RowResult: Sendable, Equatable {
         }
     }
 
-    /// What `plan` read and would write, for a saved plan (``SavedPlan``): the profile's ETag and
-    /// its address before and after. Set on `would-change` rows only.
+    /// What `plan` read and would write, for a saved plan (``SavedPlan``): the profile's ETag, its
+    /// address before and after, and the whole document as read (what `apply --plan --trust-etag`
+    /// writes back without reading first). Set on `would-change` rows only.
     public struct Snapshot: Sendable, Equatable {
         public var etag: String?
         public var before: AddressFields
         public var after: AddressFields
+        public var profile: JSONObject?
     }
 
     public var line: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PartnerCenter
 
 /// How a `plan` or `apply` run ended: what the CLI prints, and ``ExitStatus/init(_:detailed:)``
@@ -38,6 +39,14 @@ extension MigrationRun {
             csv = try Self.corrections(
                 of: plan, given: configuration.planInput, needed: configuration.failedRows != nil)
             configuration.savedPlan = plan
+            if configuration.trustETag, plan.plannedRows > 0, !plan.rowsCarryProfiles {
+                logger.warning(
+                    """
+                    \(path) was saved by an earlier version, without the profiles it read, so --trust-etag cannot \
+                    skip the reads: each row is read before it is written (two requests a row). Make the plan again \
+                    to write with one.
+                    """)
+            }
         }
         let run = MigrationRun(configuration: configuration, service: service, logger: logger)
         return try await run.execute(csv: csv, display: display, stop: stop, progress: progress)

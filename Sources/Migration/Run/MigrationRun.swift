@@ -127,7 +127,7 @@ public struct MigrationRun {
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: CountryRulesCache(service: service, logger: logger), journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
-            etagPlacement: configuration.etagPlacement, logger: logger)
+            etagPlacement: configuration.etagPlacement, trustPlannedETags: configuration.trustETag, logger: logger)
         var runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,

@@ -7,6 +7,11 @@ extension RowProcessor {
     /// Applies one row of a reviewed plan exactly: only to the profile the plan read (same ETag),
     /// with the plan's after-values. A profile that changed in any way since the plan is a
     /// `conflict` naming what changed, and is not written; a write in doubt is read back.
+    ///
+    /// Under `--trust-etag` (``trustPlannedETags``) the profile is not read first: the document
+    /// the plan read is written back with the plan's ETag, and Partner Center's ETag check is what
+    /// refuses a profile changed since (one read-back then names what changed). A row whose
+    /// earlier write is in doubt, or whose plan row has no document, is read first as without it.
     func applyPlanned(_ row: SavedPlan.Row, pendingIntent: JournalEntry.Intent?) async -> Processed {
         var (result, logger) = start(line: row.line, customerId: row.customerId)
         let correlationId = result.correlationId ?? ""
@@ -15,7 +20,12 @@ extension RowProcessor {
             RowResult.Change(field: $0.rawValue, before: row.before[$0], after: row.after[$0])
         }
         do {
-            let profile = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
+            let profile: BillingProfile
+            if let planned = trustedProfile(row, pendingIntent: pendingIntent) {
+                profile = planned
+            } else {
+                profile = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
+            }
             if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             guard profile.etag == row.etag, profile.address == row.before else {
                 result.errors = [Self.stale(row, now: profile)]
@@ -58,6 +68,15 @@ extension RowProcessor {
         } catch {
             return Processed(result: with(result, .skipped, note: "\(error)"), stop: "\(error)")
         }
+    }
+
+    /// The profile the plan read, to write without reading it again: under `--trust-etag`, for a
+    /// row with no write in doubt whose document agrees with the row's ETag and before-values.
+    private func trustedProfile(_ row: SavedPlan.Row, pendingIntent: JournalEntry.Intent?) -> BillingProfile? {
+        guard trustPlannedETags, pendingIntent == nil, let document = row.profile else { return nil }
+        let profile = BillingProfile(document: document)
+        guard profile.etag == row.etag, profile.address == row.before else { return nil }
+        return profile
     }
 
     /// The conflict of a planned row whose profile is no longer the one the plan read.

@@ -15,6 +15,8 @@ struct RowProcessor: Sendable {
     var verifyAddress = AddressVerification.off
     /// Where PUTs carry the ETag (named in the message when the service refuses it).
     var etagPlacement = ETagPlacement.both
+    /// `apply --plan --trust-etag`: write the plan's documents without reading them first.
+    var trustPlannedETags = false
     /// Rows refused access one after another, shared by the run's rows.
     let accessRefusals = AccessRefusals()
     let logger: Logger
@@ -49,7 +51,8 @@ struct RowProcessor: Sendable {
                     return await finish(&result, .failed, status: profile.httpStatus, logger: logger)
                 }
                 guard let journal else {
-                    result.snapshot = .init(etag: profile.etag, before: plan.before, after: plan.after)
+                    result.snapshot = .init(
+                        etag: profile.etag, before: plan.before, after: plan.after, profile: profile.document)
                     return Processed(result: with(result, .wouldChange), stop: nil)
                 }
                 var retries = 0

@@ -23,6 +23,10 @@ public struct RunConfiguration: Sendable {
     /// `apply --plan`: the path of the reviewed plan whose rows are applied instead of the input's;
     /// `input` is then the plan's path too (the journal records its SHA-256).
     public var plan: String?
+    /// `apply --plan --trust-etag`: PUT each planned document with the plan's ETag without reading
+    /// the profile first (one request per row). Safe only where Partner Center enforces the ETag,
+    /// which `billing-migrate doctor` proves. Default off.
+    public var trustETag = false
     /// The corrections file given beside `--plan`: it must be the one the plan was made from.
     public var planInput: String?
     /// The plan, once ``MigrationRun/execute(display:stop:progress:)`` has read and checked it.
