@@ -11,6 +11,16 @@ extension SimulatorConfiguration {
         case etagNoLongerValid = "400"
     }
 
+    /// How a quota 429's `Retry-After` (whole seconds, as HTTP has it) rounds the wait until the
+    /// bucket next holds a request. The raw value is `sandbox --retry-after-rounding`'s word.
+    public enum RetryAfterRounding: String, Sendable, CaseIterable {
+        /// Rounded up, and at least 1: the bucket says "a second" as soon as it is empty, however
+        /// soon it refills (a strict token bucket).
+        case up
+        /// Rounded to the nearest second: 0 (retry at once) when a request is allowed within half a second.
+        case nearest
+    }
+
     /// Which ETag the service holds a PUT to. The raw value is `sandbox --etag-in`'s word.
     public enum ETagSource: String, Sendable, CaseIterable {
         /// The `If-Match` header (quoted, bare or weak) must be the current ETag; the body's

@@ -40,8 +40,12 @@ public struct SimulatorConfiguration: Sendable {
     /// Requests per minute allowed for the whole partner (token bucket), answered 429 with
     /// `Retry-After` beyond it; `nil` for no quota. Default `nil`.
     public var quotaPerMinute: Int?
-    /// Seconds of quota the bucket may save up for a burst. Default 1.
-    public var quotaBurstSeconds: Double = 1
+    /// Requests the quota's bucket holds when full: the burst it lets through at once; `nil` for
+    /// one second of quota. Default `nil`.
+    public var quotaBurst: Int?
+    /// How the `Retry-After` of a quota 429 rounds the wait until the bucket next holds a request.
+    /// Default ``RetryAfterRounding/up``.
+    public var retryAfterRounding = RetryAfterRounding.up
     /// Lifetime of the tokens the token endpoint issues. Default 3600 s.
     public var tokenLifetime: Duration = .seconds(3600)
     /// The client secret the token endpoint accepts (any client ID). Default `sandbox-secret`.

@@ -148,12 +148,16 @@ actor SimulatorState {
             quotaTokens -= 1
             return nil
         }
-        return max(1, Int(((1 - quotaTokens) / rate).rounded(.up)))
+        let wait = (1 - quotaTokens) / rate
+        switch configuration.retryAfterRounding {
+        case .up: return max(1, Int(wait.rounded(.up)))
+        case .nearest: return Int(wait.rounded())
+        }
     }
 
     private static func quotaCapacity(_ configuration: SimulatorConfiguration) -> Double {
         guard let perMinute = configuration.quotaPerMinute else { return 0 }
-        return max(1, Double(perMinute) / 60 * configuration.quotaBurstSeconds)
+        return max(1, configuration.quotaBurst.map(Double.init) ?? Double(perMinute) / 60)
     }
 
     /// A draw in `0..<1` for the next request on `key`, fixed by the seed and the request's place.

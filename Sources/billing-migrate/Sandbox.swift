@@ -37,6 +37,18 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "Fraction of PUTs applied before the connection drops (0 to 1).") var dropAfterWriteRate = 0.0
     @Option(help: "Requests per minute allowed for the partner; beyond it, 429 with Retry-After.")
     var quota: Int?
+    @Option(
+        help: ArgumentHelp(
+            "With --quota: the requests the quota's bucket holds when full, the burst it allows (default: one "
+                + "second of quota)."))
+    var quotaBurst: Int?
+    @Option(
+        help: ArgumentHelp(
+            "With --quota: how Retry-After rounds the wait for the next allowed request: up (at least 1 s, a strict "
+                + "token bucket) or nearest (0 when it is due within half a second). Default up.",
+            valueName: "up|nearest"),
+        transform: choice)
+    var retryAfterRounding = SimulatorConfiguration.RetryAfterRounding.up
     @Option(help: "Lifetime of issued tokens, in seconds.") var tokenLifetime = 3600
     @Option(
         help: ArgumentHelp(
@@ -86,7 +98,7 @@ struct Sandbox: AsyncParsableCommand {
         for (name, value, range) in [
             ("--customers", customers, 0...1_000_000), ("--latency-ms", latencyMs, 0...600_000),
             ("--latency-jitter-ms", latencyJitterMs, 0...600_000), ("--token-lifetime", tokenLifetime, 1...86_400),
-            ("--quota", quota ?? 1, 1...1_000_000),
+            ("--quota", quota ?? 1, 1...1_000_000), ("--quota-burst", quotaBurst ?? 1, 1...1_000_000),
         ] where !range.contains(value) {
             throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(value).")
         }
@@ -114,6 +126,8 @@ struct Sandbox: AsyncParsableCommand {
         configuration.faults.dropRate = dropRate
         configuration.faults.dropAfterWriteRate = dropAfterWriteRate
         configuration.quotaPerMinute = quota
+        configuration.quotaBurst = quotaBurst
+        configuration.retryAfterRounding = retryAfterRounding
         configuration.tokenLifetime = .seconds(tokenLifetime)
         configuration.bom = bom
         configuration.conflictStyle = conflictStyle
