@@ -1,16 +1,30 @@
-"""Measures `billing-migrate apply` against the simulator (release builds), and the resume of a
-finished 1,000,000-row journal. Run through scripts/benchmark.sh apply. Prints a table.
+"""Measures `billing-migrate apply` against the simulator (release builds), side by side with a peer:
+the plain thread-pool script a partner's admin would write (Benchmarks/peer_script.py: GET, PUT with
+If-Match, a fixed retry), run against the same simulator in the same invocation. Run through
+scripts/benchmark.sh apply. Prints one table.
 
-1. Throughput: 50 ms latency on every request, --concurrency 16; the ideal is
-   concurrency / (GET latency + PUT latency) = 160 rows/s.
-2. Quota: the simulator allows BENCH_QUOTA requests a minute (default 1200); the run should use
-   at least 90 % of it with under 5 % of requests answered 429.
-3. Resume: `apply` on a journal whose last run finished all 1,000,000 rows.
-4. Resume, partly finished: `apply` on a journal with outcomes for the first half of 1,000,000
-   rows and no completion record: the journal is replayed and the input surveyed, then the run
-   stops at its preflight call (the endpoint is closed, exit 3), so the time is the replay's and
-   the survey's, before any row.
+Measures (pass their names to run only some; default: all but `scale`, which takes minutes):
+- throughput: 400 rows, 50 ms latency on every request, concurrency 16; the ideal is
+  concurrency / (GET latency + PUT latency) = 160 rows/s.
+- quota: 300 rows under a quota of BENCH_QUOTA requests a minute (default 1200), at concurrency 8
+  and 32, in two quota models: the simulator's default (a bucket of one second of quota) and a
+  small-burst token bucket (`--quota-burst 10 --retry-after-rounding up`) that answers with a
+  whole-second Retry-After as soon as it is empty. Target: >= 90 % of the quota used, < 5 % of
+  requests answered 429.
+- reviewed: `plan --save-plan`, then `apply --plan`, then `apply --plan --trust-etag` on a fresh
+  simulator: requests per changed row of the apply.
+- scale: `plan` and `apply` of BENCH_SCALE_ROWS rows (default 1,000,000) at zero latency, with
+  JSON, CSV and HTML reports: peak RSS (target < 150 MiB).
+- resume: `apply` on a journal whose last run finished all BENCH_ROWS rows (default 1,000,000).
+- resume_partial: `apply` on a journal with outcomes for the first half and no completion record:
+  the journal is replayed and the input surveyed, then the run stops at its preflight call (the
+  endpoint is closed, exit 3), so the time is the replay's and the survey's, before any row.
+
+Columns: rows/s over the whole command (process start to exit); % of ideal (throughput); % of the
+quota turned into accepted requests; share of all requests answered 429; requests per row (billing
+profile GETs and PUTs over rows); CPU seconds per 1,000 rows (user + system of the process); peak RSS.
 """
+import hashlib
 import json
 import os
 import pathlib
@@ -23,72 +37,163 @@ import urllib.request
 from table import print_table
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PARTNER_CENTER_ACCESS_TOKEN="sandbox-token")
+TOKEN = "sandbox-token"
+ENV = dict(os.environ, PARTNER_CENTER_ACCESS_TOKEN=TOKEN)
+PROFILE_ROUTES = ("GET /v1/customers/{id}/profiles/billing", "PUT /v1/customers/{id}/profiles/billing")
 
 
-def sandbox(tool, *arguments):
-    process = subprocess.Popen([tool, "sandbox", "--port", "0", *arguments], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    port = int(line.split("127.0.0.1:")[1].split()[0])
-    return process, f"http://127.0.0.1:{port}"
+class Sandbox:
+    """`billing-migrate sandbox` on a free loopback port."""
+
+    def __init__(self, tool, *arguments):
+        self.process = subprocess.Popen([tool, "sandbox", "--port", "0", *arguments], stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        self.base = f"http://127.0.0.1:{int(line.split('127.0.0.1:')[1].split()[0])}"
+
+    def get(self, path):
+        with urllib.request.urlopen(self.base + path) as response:
+            return json.load(response)
+
+    def corrections(self, folder):
+        path = pathlib.Path(folder) / "corrections.csv"
+        ids = self.get("/_sandbox/customers")
+        path.write_text("customerId,city\n" + "".join(f"{customer},Newtown {i}\n" for i, customer in enumerate(ids)))
+        return path, len(ids)
+
+    def counts(self):
+        """(all requests, requests answered 429, requests answered 200, billing-profile requests)."""
+        requests = self.get("/_sandbox/stats")["requests"]
+        total = sum(sum(statuses.values()) for statuses in requests.values())
+        throttled = sum(statuses.get("429", 0) for statuses in requests.values())
+        accepted = sum(statuses.get("200", 0) for statuses in requests.values())
+        profile = sum(sum(requests.get(route, {}).values()) for route in PROFILE_ROUTES)
+        return total, throttled, accepted, profile
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.process.terminate()
+        self.process.wait()
 
 
-def get(url):
-    with urllib.request.urlopen(url) as response:
-        return json.load(response)
-
-
-def corrections(base, folder):
-    path = pathlib.Path(folder) / "corrections.csv"
-    ids = get(base + "/_sandbox/customers")
-    path.write_text("customerId,city\n" + "".join(f"{customer},Newtown {i}\n" for i, customer in enumerate(ids)))
-    return path, len(ids)
-
-
-def apply(tool, base, folder, *arguments):
-    path, rows = corrections(base, folder)
+def timed(command, expected=(0,), env=ENV):
+    """Runs `command`; (seconds, CPU seconds, peak RSS in MiB, stdout)."""
     start = time.perf_counter()
-    result = subprocess.run([tool, "apply", path, "--journal", pathlib.Path(folder) / "run.journal", "--endpoint",
-                             base, "--quiet", *arguments], env=ENV, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"apply exited {result.returncode}")
-    return rows, elapsed, get(base + "/_sandbox/stats")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in expected:
+        sys.exit(f"{' '.join(map(str, command[:2]))} exited {code}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+
+
+def tool_apply(tool, sandbox, path, folder, concurrency, *extra):
+    return timed([tool, "apply", path, "--journal", pathlib.Path(folder) / "run.journal", "--endpoint", sandbox.base,
+                  "--quiet", "--concurrency", str(concurrency), *extra])
+
+
+def peer_apply(sandbox, path, concurrency):
+    # The peer exits 1 when a row ran out of retries; its own count says how many succeeded.
+    return timed([sys.executable, ROOT / "Benchmarks" / "peer_script.py", "--endpoint", sandbox.base, "--token", TOKEN,
+                  "--concurrency", str(concurrency), path], expected=(0, 1))
+
+
+def row(name, who, rows, done, run, sandbox, ideal=None, quota=None):
+    elapsed, cpu, rss, stdout = run
+    total, throttled, accepted, profile = sandbox.counts()
+    rate = done / elapsed
+    return (name, who, f"{done}/{rows}", f"{rate:.1f}", f"{rate / ideal:.0%}" if ideal else "",
+            f"{accepted / (quota / 60 * elapsed):.0%}" if quota else "", f"{throttled / total:.1%}",
+            f"{profile / rows:.2f}", f"{cpu / rows * 1000:.2f}", f"{rss:.0f}")
+
+
+def peer_done(run, rows):
+    try:
+        return json.loads(run[3])["succeeded"]
+    except (ValueError, KeyError):
+        return rows
 
 
 def throughput(tool):
-    process, base = sandbox(tool, "--customers", "800", "--latency-ms", "50")
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            rows, elapsed, _ = apply(tool, base, folder, "--concurrency", "16")
-    finally:
-        process.terminate()
-    ideal = 16 / 0.1
-    rate = rows / elapsed
-    return [("apply, 50 ms latency, concurrency 16", f"{rows} rows in {elapsed:.1f} s = {rate:.1f} rows/s",
-             f"{rate / ideal:.0%} of the ideal {ideal:.0f} rows/s (target >= 90%)")]
+    rows = []
+    for who in ("billing-migrate", "peer script"):
+        with Sandbox(tool, "--customers", "400", "--latency-ms", "50") as sandbox, \
+                tempfile.TemporaryDirectory() as folder:
+            path, count = sandbox.corrections(folder)
+            run = tool_apply(tool, sandbox, path, folder, 16) if who == "billing-migrate" else peer_apply(
+                sandbox, path, 16)
+            done = count if who == "billing-migrate" else peer_done(run, count)
+            rows.append(row("50 ms latency, c=16", who, count, done, run, sandbox, ideal=16 / 0.1))
+    return rows
 
 
 def quota(tool):
     per_minute = int(os.environ.get("BENCH_QUOTA", "1200"))
-    customers = per_minute // 2
-    process, base = sandbox(tool, "--customers", str(customers), "--quota", str(per_minute))
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            rows, elapsed, stats = apply(tool, base, folder, "--concurrency", "16")
-    finally:
-        process.terminate()
-    statuses = {}
-    for route, counts in stats["requests"].items():
-        for status, count in counts.items():
-            statuses[status] = statuses.get(status, 0) + count
-    total = sum(statuses.values())
-    accepted = statuses.get("200", 0)
-    throttled = statuses.get("429", 0)
-    used = accepted / (per_minute / 60 * elapsed)
-    return [(f"apply under a quota of {per_minute}/min", f"{rows} rows, {total} requests in {elapsed:.1f} s",
-             f"{used:.0%} of the quota used (target >= 90%), {throttled / total:.1%} answered 429 (target < 5%)")]
+    models = [("default bucket", []), ("burst 10, Retry-After up", ["--quota-burst", "10", "--retry-after-rounding",
+                                                                    "up"])]
+    rows = []
+    for label, model in models:
+        for concurrency in (8, 32):
+            for who in ("billing-migrate", "peer script"):
+                with Sandbox(tool, "--customers", "300", "--quota", str(per_minute), *model) as sandbox, \
+                        tempfile.TemporaryDirectory() as folder:
+                    path, count = sandbox.corrections(folder)
+                    if who == "billing-migrate":
+                        run, done = tool_apply(tool, sandbox, path, folder, concurrency), count
+                    else:
+                        run = peer_apply(sandbox, path, concurrency)
+                        done = peer_done(run, count)
+                    rows.append(row(f"quota {per_minute}/min, {label}, c={concurrency}", who, count, done, run,
+                                    sandbox, quota=per_minute))
+    return rows
+
+
+def reviewed(tool):
+    rows = []
+    for label, extra in (("apply --plan", []), ("apply --plan --trust-etag", ["--trust-etag"])):
+        with Sandbox(tool, "--customers", "400", "--latency-ms", "50") as sandbox, \
+                tempfile.TemporaryDirectory() as folder:
+            path, count = sandbox.corrections(folder)
+            plan = pathlib.Path(folder) / "plan.json"
+            timed([tool, "plan", path, "--save-plan", plan, "--endpoint", sandbox.base, "--quiet", "--concurrency",
+                   "16"])
+            before = sandbox.counts()
+            run = timed([tool, "apply", "--plan", plan, "--journal", pathlib.Path(folder) / "run.journal",
+                         "--endpoint", sandbox.base, "--quiet", "--concurrency", "16", *extra])
+            after = sandbox.counts()
+            elapsed, cpu, rss, _ = run
+            profile = after[3] - before[3]
+            throttled = after[1] - before[1]
+            rows.append((f"{label} (after plan --save-plan), 50 ms, c=16", "billing-migrate", f"{count}/{count}",
+                         f"{count / elapsed:.1f}", "", "", f"{throttled / max(1, after[0] - before[0]):.1%}",
+                         f"{profile / count:.2f}", f"{cpu / count * 1000:.2f}", f"{rss:.0f}"))
+    return rows
+
+
+def scale(tool):
+    count = int(os.environ.get("BENCH_SCALE_ROWS", "1000000"))
+    rows = []
+    with Sandbox(tool, "--customers", str(count)) as sandbox, tempfile.TemporaryDirectory() as folder:
+        path, _ = sandbox.corrections(folder)
+        reports = [arg for name in ("r.json", "r.csv", "r.html")
+                   for arg in ("--report", pathlib.Path(folder) / name)]
+        for command in ("plan", "apply"):
+            extra = ["--journal", pathlib.Path(folder) / "run.journal"] if command == "apply" else []
+            before = sandbox.counts()
+            run = timed([tool, command, path, "--endpoint", sandbox.base, "--quiet", "--concurrency", "32", *extra,
+                         *reports])
+            after = sandbox.counts()
+            elapsed, cpu, rss, _ = run
+            html = (pathlib.Path(folder) / "r.html").stat().st_size / 2**20
+            rows.append((f"{command} of {count:,} rows, zero latency, JSON+CSV+HTML reports (HTML {html:.1f} MiB)",
+                         "billing-migrate", f"{count}/{count}", f"{count / elapsed:.0f}", "", "",
+                         f"{(after[1] - before[1]) / max(1, after[0] - before[0]):.1%}",
+                         f"{(after[3] - before[3]) / count:.2f}", f"{cpu / count * 1000:.2f}", f"{rss:.0f}"))
+    return rows
 
 
 def journal_for(rows, done, finished):
@@ -98,7 +203,6 @@ def journal_for(rows, done, finished):
     path = data / f"corrections-{rows}.csv"
     if not path.exists():
         subprocess.run([sys.executable, ROOT / "Benchmarks" / "generate_corrections.py", str(rows), str(path)], check=True)
-    import hashlib
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     journal = data / f"{'finished' if finished else 'partial'}-{rows}.journal"
     if journal.exists():
@@ -114,42 +218,32 @@ def journal_for(rows, done, finished):
     return path, journal
 
 
-def timed_apply(tool, path, journal, expected):
+def resumed(tool, finished):
+    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    path, journal = journal_for(rows, rows if finished else rows // 2, finished=finished)
     # One attempt: the closed endpoint fails the preflight at once instead of after retries.
-    start = time.perf_counter()
-    result = subprocess.run([tool, "apply", path, "--journal", journal, "--endpoint", "https://127.0.0.1:9", "--quiet",
-                             "--max-attempts", "1"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    if result.returncode != expected:
-        sys.exit(f"resume exited {result.returncode}, not {expected}")
-    return elapsed
-
-
-def resume(tool):
-    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
-    path, journal = journal_for(rows, rows, finished=True)
-    elapsed = timed_apply(tool, path, journal, 0)
+    elapsed, cpu, rss, _ = timed([tool, "apply", path, "--journal", journal, "--endpoint", "https://127.0.0.1:9",
+                                  "--quiet", "--max-attempts", "1"], expected=(0 if finished else 3,))
     size = journal.stat().st_size / 2**20
-    return [(f"resume a finished {rows:,}-row journal ({size:.0f} MiB)", f"{elapsed:.2f} s, no request",
-             "target < 2 s")]
+    name = (f"resume a finished {rows:,}-row journal ({size:.0f} MiB): {elapsed:.2f} s, no request (target < 2 s)"
+            if finished else
+            f"resume a half-done {rows:,}-row journal ({size:.0f} MiB): replay and survey up to the preflight, "
+            f"{elapsed:.2f} s")
+    return [(name, "billing-migrate", "", "", "", "", "", "", f"{cpu:.2f} s in all", f"{rss:.0f}")]
 
 
-def resume_partial(tool):
-    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
-    path, journal = journal_for(rows, rows // 2, finished=False)
-    elapsed = timed_apply(tool, path, journal, 3)
-    size = journal.stat().st_size / 2**20
-    return [(f"resume a half-done {rows:,}-row journal ({size:.0f} MiB): replay and survey, up to the preflight",
-             f"{elapsed:.2f} s", "no target set")]
+MEASURES = {"throughput": throughput, "quota": quota, "reviewed": reviewed, "scale": scale,
+            "resume": lambda tool: resumed(tool, True), "resume_partial": lambda tool: resumed(tool, False)}
 
 
 def main():
     tool = sys.argv[1]
-    which = sys.argv[2:] or ["throughput", "quota", "resume", "resume_partial"]
+    which = sys.argv[2:] or ["throughput", "quota", "reviewed", "resume", "resume_partial"]
     rows = []
     for name in which:
-        rows += {"throughput": throughput, "quota": quota, "resume": resume, "resume_partial": resume_partial}[name](tool)
-    print_table(("measure", "result", "against the target"), rows)
+        rows += MEASURES[name](tool)
+    print_table(("measure", "who", "rows done", "rows/s", "% of ideal", "% of quota", "429s", "requests/row",
+                 "CPU s/1000 rows", "peak RSS MiB"), rows)
 
 
 if __name__ == "__main__":

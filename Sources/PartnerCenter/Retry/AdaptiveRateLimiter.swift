@@ -1,101 +1,191 @@
 /// The run's shared pace: every request to Partner Center takes a slot here first.
 ///
-/// Unlimited until Partner Center first throttles. A 429 then sets the rate to `decrease` × the
-/// rate Partner Center has been accepting (the successes of the last second; under a quota, the
-/// quota), once per `cooldown` however many in-flight requests were throttled together, and only
-/// rarely when the rate is already below the one that drew the last decrease (such throttles do
-/// not depend on the rate); the throttled request itself waits
-/// its `Retry-After` before it is retried. The rate grows back by `increase` per second and by
-/// `increasePerSuccess` per accepted request,
-/// so the run settles just under the server's quota instead of bouncing off it, and throttles that
-/// do not depend on the rate (a server throttling a share of all requests) cannot talk it down
-/// to a crawl. `--rate-limit` caps it all.
+/// It finds Partner Center's quota instead of bouncing off it. Partner Center does not say its
+/// quota; a 429 only says that the partner's bucket is empty. So the limiter counts, second by
+/// second ("ticks"), the answers: in a tick with a throttle, the bucket was empty, and what
+/// Partner Center accepted in it is its rate (the estimate). The run is then paced just under it, and probes upward slowly while no throttle comes.
 ///
-/// A 429 does not pause every other request for its `Retry-After`: under a quota that refills
-/// continuously, that idles the run for a second each time and costs more of the quota than
-/// the throttles it saves.
+/// | state | event | what it does | next state |
+/// |---|---|---|---|
+/// | open (no pace) | a 429 | pace at the successes of the last second (a first guess, low: the rest of the opening burst is still in flight) | ramping, settling |
+/// | ramping, settling | the first tick after the first 429 ends | pace at least at the successes answered in it (the opening burst's); throttles in it are the opening burst's | ramping |
+/// | ramping | a tick without a 429 in which a request waited for its slot | pace × `rampUp` (1.25) | ramping |
+/// | ramping or paced | a tick with a 429 | estimate = what Partner Center accepted in it (per second; or the mean of it and the tick before, when higher); pace = `target` (0.95) × estimate | paced |
+/// | paced | a tick without a 429 in which a request waited for its slot | estimate × (1 + `probe`), pace likewise (1 % a second) | paced |
+/// | ramping or paced | a tick without a 429 in which no request waited for a slot | nothing: the run, not the pace, is the limit | same |
+/// | paced | a tick with a 429 after 3 lowerings in a row (fewer than 5 throttle-free ticks between them), in which Partner Center accepted at least 85 % of the pace | as a tick without a 429: lowering the pace did not stop the throttles, so they do not depend on the rate (a server failing a share of all requests; the throttled requests are retried) | paced |
+///
+/// A 429 does not pause every other request for its `Retry-After`; the throttled request itself
+/// waits it out (``RetryPolicy``). `--rate-limit` caps the pace in every state.
 public actor AdaptiveRateLimiter {
     /// How the limiter reacts; the defaults are documented on each field.
     public struct Configuration: Sendable, Equatable {
         /// A hard ceiling in requests per minute (`--rate-limit`); `nil` for none. Default `nil`.
         public var hardLimitPerMinute: Double?
-        /// The factor applied to the rate on a throttle. Default 0.85.
-        public var decrease: Double = 0.85
-        /// Growth per second of success, as a fraction of the rate. Default 0.02 (2 % a second).
-        public var increase: Double = 0.02
-        /// Growth per accepted request, as a fraction of the rate. Default 0.001.
-        public var increasePerSuccess: Double = 0.001
-        /// The rate never drops below this, in requests per second. Default 0.2.
+        /// The share of the estimated quota the run is paced at. Default 0.95.
+        public var target: Double = 0.95
+        /// Growth of the estimate per throttle-free tick once paced. Default 0.01.
+        public var probe: Double = 0.01
+        /// Growth of the pace per throttle-free tick before the quota is first measured. Default 1.25.
+        public var rampUp: Double = 1.25
+        /// The pace never drops below this, in requests per second. Default 0.2.
         public var minimumRate: Double = 0.2
-        /// Throttles closer together than this count as one. Default 1 s.
-        public var cooldown: Duration = .seconds(1)
-        /// Throttles that arrive while the rate is already below 95 % of the rate that drew the
-        /// last decrease do not depend on the rate (a server failing a share of all requests), and
-        /// only every this many of them lowers it further. Default 10.
-        public var throttlesBelowLastDecrease = 10
+        /// The length of a tick. Default 1 s.
+        public var tick: Duration = .seconds(1)
 
         public init(hardLimitPerMinute: Double? = nil) {
             self.hardLimitPerMinute = hardLimitPerMinute
         }
     }
 
+    private enum State {
+        case open, ramping, paced
+    }
+
+    /// One tick's counts.
+    private struct Tick {
+        var start: Duration
+        var accepted = 0
+        var throttled = 0
+        /// A request had to wait for its slot: the pace held the run back.
+        var waited = false
+        /// The first tick after the first throttle: the opening burst's answers still arrive in it.
+        var settling = false
+    }
+
     private let configuration: Configuration
     private let clock: any RunClock
-    /// The adaptive rate in requests per second; `nil` until the first throttle.
+    private var state = State.open
+    /// The pace in requests per second; `nil` until the first throttle.
     public private(set) var rate: Double?
-    private var nextSlot: Duration = .zero
-    private var lastDecrease: Duration?
-    private var lastIncrease: Duration = .zero
-    private var recent: [Duration] = []
+    /// Partner Center's estimated rate, in requests per second, once measured.
+    public private(set) var estimate: Double?
+    /// When the last slot was given.
+    private var lastSlot: Duration?
+    private var tick: Tick
+    /// Requests accepted in the tick before the current one.
+    private var previousAccepted = 0
+    /// Throttled ticks in a row that lowered the pace.
+    private var loweredInARow = 0
+    /// Throttle-free ticks in a row since then.
+    private var cleanTicks = 0
+    /// Lowerings in a row (with fewer than ``cleanTicksToForget`` throttle-free ticks between
+    /// them) after which throttles count as independent of the rate.
+    static let loweringsBeforeIgnoring = 3
+    /// Throttle-free ticks in a row after which earlier lowerings are forgotten.
+    static let cleanTicksToForget = 5
     private var accepted: [Duration] = []
-    private var throttledAt: Double?
-    private var ignoredThrottles = 0
 
     public init(configuration: Configuration = Configuration(), clock: any RunClock = SystemClock()) {
         self.configuration = configuration
         self.clock = clock
+        tick = Tick(start: clock.now())
     }
 
-    /// Waits for this request's slot.
+    /// Waits for this request's slot: one pace interval after the last slot given, at the pace of
+    /// the moment. A waiter looks again at least every `recheck`, so that a pace that changed
+    /// while it waited (up or down) applies to it at once; no slot is booked ahead.
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
     public func acquire() async throws {
-        let now = clock.now()
-        var start = now
-        if let interval = slotInterval {
-            start = max(start, nextSlot)
-            nextSlot = start + interval
+        while true {
+            let now = clock.now()
+            advance(to: now)
+            guard let interval = slotInterval else { return }
+            let slot = lastSlot.map { $0 + interval } ?? now
+            if slot <= now {
+                lastSlot = now
+                return
+            }
+            tick.waited = true
+            try await clock.sleep(for: min(slot - now, Self.recheck))
         }
-        recent.append(start)
-        if recent.count > 64 { recent.removeFirst(recent.count - 64) }
-        if start > now { try await clock.sleep(for: start - now) }
     }
 
-    /// A 429: slow the whole run down.
+    /// How often a waiting request looks at the pace again.
+    static let recheck = Duration.milliseconds(50)
+
+    /// A 429: the partner's bucket is empty.
     public func recordThrottle() {
         let now = clock.now()
-        if let lastDecrease, now - lastDecrease < configuration.cooldown { return }
-        let sent = rate ?? observedRate(now: now)
-        if let throttledAt, sent < throttledAt * 0.95 {
-            ignoredThrottles += 1
-            if ignoredThrottles < configuration.throttlesBelowLastDecrease { return }
-        }
-        ignoredThrottles = 0
-        throttledAt = sent
-        lastDecrease = now
-        lastIncrease = now
-        let base = acceptedRate(now: now).map { min($0, sent) } ?? sent
-        rate = max(configuration.minimumRate, base * configuration.decrease)
+        advance(to: now)
+        tick.throttled += 1
+        guard state == .open else { return }
+        let inLastSecond = accepted.reversed().prefix { now - $0 <= .seconds(1) }.count
+        rate = max(configuration.minimumRate, Double(inLastSecond))
+        state = .ramping
+        tick = Tick(start: now, settling: true)
     }
 
-    /// A success: let the rate grow back.
+    /// A success.
     public func recordSuccess() {
         let now = clock.now()
-        accepted.append(now)
-        if accepted.count > 8192 { accepted.removeFirst(4096) }
-        guard let current = rate else { return }
-        let elapsed = Double((now - lastIncrease).nanoseconds) / 1e9
-        lastIncrease = now
-        rate = current * (1 + configuration.increase * max(0, elapsed)) * (1 + configuration.increasePerSuccess)
+        advance(to: now)
+        tick.accepted += 1
+        if state == .open {
+            accepted.append(now)
+            if accepted.count > 4096 { accepted.removeFirst(2048) }
+        }
+    }
+
+    /// Closes the ticks that have ended by `now`.
+    private func advance(to now: Duration) {
+        while now - tick.start >= configuration.tick {
+            close(tick)
+            previousAccepted = tick.accepted
+            tick = Tick(start: tick.start + configuration.tick)
+            if now - tick.start >= configuration.tick * 2 {
+                // Idle for more than a tick: nothing to learn from the empty ones.
+                previousAccepted = 0
+                tick = Tick(start: now)
+            }
+        }
+    }
+
+    /// Judges a tick that has ended.
+    private func close(_ ended: Tick) {
+        guard state != .open, let current = rate else { return }
+        let seconds =
+            Double(configuration.tick.components.seconds) + Double(configuration.tick.components.attoseconds) / 1e18
+        if ended.settling {
+            // The opening burst's successes, answered in this tick, are a better first guess.
+            rate = max(current, Double(ended.accepted) / seconds)
+            return
+        }
+        // Lowering the pace tick after tick has not stopped the throttles, and Partner Center
+        // accepts about the pace: the throttles do not depend on the rate (a server failing a
+        // share of all requests), and the tick counts as one without them.
+        let independent =
+            loweredInARow >= Self.loweringsBeforeIgnoring
+            && Double(ended.accepted) >= current * seconds * 0.85 - 1
+        if ended.throttled > 0, !independent {
+            loweredInARow += 1
+            cleanTicks = 0
+            // The bucket ran dry in this tick: what it accepted is its rate (and the tick before
+            // it, when that was as busy, smooths a throttle that came early or late in the tick).
+            let measured = Double(max(ended.accepted, (ended.accepted + previousAccepted) / 2)) / seconds
+            let estimate = max(configuration.minimumRate, measured)
+            self.estimate = estimate
+            rate = max(configuration.minimumRate, estimate * configuration.target)
+            state = .paced
+            return
+        }
+        if ended.throttled == 0 {
+            cleanTicks += 1
+            if cleanTicks >= Self.cleanTicksToForget { loweredInARow = 0 }
+        } else {
+            cleanTicks = 0
+        }
+        // Grow only when the pace was what held the run back.
+        guard ended.waited else { return }
+        switch state {
+        case .ramping:
+            rate = current * configuration.rampUp
+        case .paced:
+            estimate = estimate.map { $0 * (1 + configuration.probe) }
+            rate = current * (1 + configuration.probe)
+        case .open:
+            break
+        }
     }
 
     private var slotInterval: Duration? {
@@ -108,20 +198,5 @@ public actor AdaptiveRateLimiter {
             case (nil, nil): nil
             }
         return effective.map { .nanoseconds(Int64(1e9 / $0)) }
-    }
-
-    /// Successes in the last second: what the server has been accepting. Counted over a whole
-    /// second even when the run is younger, so that a first burst (a server's saved-up quota)
-    /// does not pass for its steady rate. `nil` before any success.
-    private func acceptedRate(now: Duration) -> Double? {
-        let inWindow = accepted.reversed().prefix { now - $0 <= .seconds(1) }.count
-        return inWindow > 0 ? Double(inWindow) : nil
-    }
-
-    /// Requests per second over the recent slots, the rate the server was seeing.
-    private func observedRate(now: Duration) -> Double {
-        guard let first = recent.first, recent.count > 1 else { return 1 }
-        let span = Double((now - first).nanoseconds) / 1e9
-        return span > 0 ? Double(recent.count) / span : Double(recent.count)
     }
 }
