@@ -9,11 +9,22 @@ import Foundation
 /// styles are allowed for the bar widths); every value bidi-isolated and its control characters
 /// escaped; readable on a phone (rows become cards) and in print.
 /// The rows are spooled until the counts are known; written 0600, and only once complete.
+///
+/// A page stays usable in a browser up to some ten thousand rows, so it lists at most
+/// ``listedRows`` rows in file order, and after those only the rows that need attention (at most
+/// as many again); the counts always cover every row, and a note above the table says how many
+/// rows are not listed and that the CSV and JSON reports list them all.
 public final class HTMLReportWriter: RowSink {
+    /// Rows listed in file order before only the rows that need attention are.
+    public static let listedRows = 10_000
+
     private let file: PrivateFile
     private let command: Command
     private let input: String
     private let rows = Spool()
+    private var listed = 0
+    private var listedForAttention = 0
+    private var unlisted = 0
 
     /// Creates the report's file now, so that a path that cannot be written fails before the run.
     public init(path: String, command: Command, input: String) throws(FileError) {
@@ -24,9 +35,20 @@ public final class HTMLReportWriter: RowSink {
 
     public func restart() {
         rows.reset()
+        listed = 0
+        listedForAttention = 0
+        unlisted = 0
     }
 
     public func write(_ row: RowResult) throws {
+        if listed < Self.listedRows {
+            listed += 1
+        } else if row.needsAttention, listedForAttention < Self.listedRows {
+            listedForAttention += 1
+        } else {
+            unlisted += 1
+            return
+        }
         var html = "<tr data-outcome=\"\(row.outcome.rawValue)\"><td data-label=\"Line\">\(row.line)</td>"
         html +=
             "<td data-label=\"Customer\"><code>\(Self.escape(row.customerId.isEmpty ? "-" : row.customerId))</code></td>"
@@ -85,6 +107,12 @@ public final class HTMLReportWriter: RowSink {
         }
         counts += "<tr class=\"total\"><th scope=\"row\">rows</th><td class=\"count\" data-count=\"rows\">"
         counts += "\(summary.rows)</td><td></td></tr>\n"
+        let cut =
+            unlisted > 0
+            ? "<p class=\"alert\">This page lists the first \(Self.listedRows) rows and, after them, "
+                + "\(listedForAttention == 0 ? "no row needed attention" : "the \(listedForAttention) that need attention")"
+                + "; \(unlisted) other row(s) are counted above but not listed. The CSV and JSON reports "
+                + "(<code>--report r.csv</code>, <code>--report r.json</code>) list every row.</p>\n" : ""
         let malformed =
             summary.malformedRows > 0
             ? "<p class=\"alert\">\(summary.malformedRows) row(s) are not well-formed CSV: fix the file before "
@@ -105,7 +133,7 @@ public final class HTMLReportWriter: RowSink {
             <header><h1>\(title)</h1><p class="meta">Generated \(generated)</p></header>
             <section aria-label="Summary"><table class="counts">
             \(counts)</table>
-            \(malformed)</section>
+            \(malformed)\(cut)</section>
             <nav class="filters" aria-label="Show rows" hidden></nav>
             <p class="shown" aria-live="polite"></p>
             <table class="rows">

@@ -41,9 +41,10 @@ extension PartnerCenterClient {
             case .success(let received):
                 let (response, encodingProblem) = received.normalizedForJSON()
                 logger.debug("response", metadata: ["status": "\(response.status)", "attempt": "\(attempt)"])
+                // Any answer but a 429 was let through by the partner's quota.
+                if response.status != 429 { await limiter.recordSuccess() }
                 if (200..<300).contains(response.status) {
                     budget.recordSuccess()
-                    await limiter.recordSuccess()
                     if let encodingProblem {
                         throw PartnerCenterError(
                             kind: .invalidResponse, status: response.status, detail: encodingProblem,

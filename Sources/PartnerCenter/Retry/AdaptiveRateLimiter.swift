@@ -13,7 +13,7 @@
 /// | ramping or paced | a tick with a 429 | estimate = what Partner Center accepted in it (per second; or the mean of it and the tick before, when higher); pace = `target` (0.95) × estimate | paced |
 /// | paced | a tick without a 429 in which a request waited for its slot | estimate × (1 + `probe`), pace likewise (1 % a second) | paced |
 /// | ramping or paced | a tick without a 429 in which no request waited for a slot | nothing: the run, not the pace, is the limit | same |
-/// | paced | a tick with a 429 after 3 lowerings in a row (fewer than 5 throttle-free ticks between them), in which Partner Center accepted at least 85 % of the pace | as a tick without a 429: lowering the pace did not stop the throttles, so they do not depend on the rate (a server failing a share of all requests; the throttled requests are retried) | paced |
+/// | paced | a tick with a 429 after 4 lowerings in a row (fewer than 5 throttle-free ticks between them), in which Partner Center let through at least 85 % of the pace | when a request waited for its slot, pace × `rampUp`: lowering the pace did not stop the throttles, so they do not depend on the rate (a server failing a share of all requests; the throttled requests are retried) | paced |
 ///
 /// A 429 does not pause every other request for its `Retry-After`; the throttled request itself
 /// waits it out (``RetryPolicy``). `--rate-limit` caps the pace in every state.
@@ -71,7 +71,7 @@ public actor AdaptiveRateLimiter {
     private var cleanTicks = 0
     /// Lowerings in a row (with fewer than ``cleanTicksToForget`` throttle-free ticks between
     /// them) after which throttles count as independent of the rate.
-    static let loweringsBeforeIgnoring = 3
+    static let loweringsBeforeIgnoring = 4
     /// Throttle-free ticks in a row after which earlier lowerings are forgotten.
     static let cleanTicksToForget = 5
     private var accepted: [Duration] = []
@@ -116,7 +116,7 @@ public actor AdaptiveRateLimiter {
         tick = Tick(start: now, settling: true)
     }
 
-    /// A success.
+    /// An answer the quota let through (any status but 429).
     public func recordSuccess() {
         let now = clock.now()
         advance(to: now)
@@ -177,6 +177,11 @@ public actor AdaptiveRateLimiter {
         }
         // Grow only when the pace was what held the run back.
         guard ended.waited else { return }
+        if independent {
+            // Back towards what the run asks for, which the throttles do not limit.
+            rate = current * configuration.rampUp
+            return
+        }
         switch state {
         case .ramping:
             rate = current * configuration.rampUp
