@@ -137,10 +137,10 @@ struct ReviewWorkflowTests {
     }
 
     @Test(
-        "apply --plan --trust-etag: one request per planned row; a profile edited since the plan is a conflict, with no PUT beyond the refused one"
-    )
-    func trustedPlan() async throws {
-        let fixture = try await SimulatorFixture.start(rows: 5)
+        "apply --plan --trust-etag: one request per planned row; a profile edited since the plan is a conflict, with no PUT beyond the refused one",
+        arguments: SimulatorConfiguration.ConflictStyle.allCases)
+    func trustedPlan(style: SimulatorConfiguration.ConflictStyle) async throws {
+        let fixture = try await SimulatorFixture.start(rows: 5) { $0.conflictStyle = style }
         try await stopping(fixture) {
             let plan = fixture.folder.appendingPathComponent("plan.json").path
             let planned = try await fixture.run(["plan", fixture.input, "--save-plan", plan])
@@ -164,7 +164,7 @@ struct ReviewWorkflowTests {
             }
             let stale = profileCalls.filter { $0.customerId == ids[0] }
             #expect(stale.map(\.method) == ["PUT", "GET"], "the refused write, then one read-back: \(stale)")
-            #expect(stale.first?.status == 412)
+            #expect(stale.first?.status == Int(style.rawValue))
             let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
             let conflict = try #require(rows.first { $0["customerId"] as? String == ids[0] })
             #expect(conflict["outcome"] as? String == "conflict")

@@ -56,6 +56,23 @@ struct MigrationRunTests {
         return configuration
     }
 
+    /// `plan --save-plan` of the fixture's rows against `fake`; the plan's path.
+    private static func savePlan(_ fixture: Fixture, _ fake: FakePartnerCenter) async throws -> String {
+        var planning = plan(fixture)
+        planning.savePlan = fixture.path("plan.json")
+        _ = try await execute(planning, fake)
+        return fixture.path("plan.json")
+    }
+
+    /// `apply --plan PLAN --journal … [--trust-etag]`.
+    private static func applyPlan(_ fixture: Fixture, _ path: String, trustETag: Bool) -> RunConfiguration {
+        var configuration = RunConfiguration(command: .apply, input: path)
+        configuration.plan = path
+        configuration.journalPath = fixture.journal
+        configuration.trustETag = trustETag
+        return configuration
+    }
+
     /// Runs `configuration` to its end; the rows as the display received them.
     private static func execute(
         _ configuration: RunConfiguration, _ service: FakePartnerCenter, stop: StopSignal = StopSignal(),
@@ -414,19 +431,12 @@ struct MigrationRunTests {
         defer { fixture.remove() }
         let customers = fixture.customers
         let fake = FakePartnerCenter(customers: customers)
-        let planPath = fixture.path("plan.json")
-        var planning = Self.plan(fixture)
-        planning.savePlan = planPath
-        _ = try await Self.execute(planning, fake)
+        let planPath = try await Self.savePlan(fixture, fake)
         #expect(try SavedPlanFile(path: planPath).rowsCarryProfiles)
         fake.edit(customers[2], "city", "Kirkland")
         let readsBefore = fake.calls.gets
 
-        var applying = RunConfiguration(command: .apply, input: planPath)
-        applying.plan = planPath
-        applying.journalPath = fixture.journal
-        applying.trustETag = true
-        let (_, sink) = try await Self.execute(applying, fake)
+        let (_, sink) = try await Self.execute(Self.applyPlan(fixture, planPath, trustETag: true), fake)
         #expect(sink.rows.map(\.outcome) == [.applied, .applied, .conflict])
         #expect(sink.rows[2].errors.first?.message.contains("'Redmond' in the plan and is now 'Kirkland'") == true)
         let reads = fake.calls.gets
@@ -464,12 +474,8 @@ struct MigrationRunTests {
         }
         try writer.finish(summary)
         #expect(try SavedPlanFile(path: planPath).rowsCarryProfiles == false)
-        var applying = RunConfiguration(command: .apply, input: planPath)
-        applying.plan = planPath
-        applying.journalPath = fixture.journal
-        applying.trustETag = true
         let readsBefore = fake.calls.gets
-        let (_, sink) = try await Self.execute(applying, fake)
+        let (_, sink) = try await Self.execute(Self.applyPlan(fixture, planPath, trustETag: true), fake)
         #expect(sink.rows.map(\.outcome) == [.applied, .applied])
         #expect(customers.allSatisfy { fake.calls.gets[$0] == (readsBefore[$0] ?? 0) + 1 })
         #expect(customers.allSatisfy { fake.calls.puts[$0] == 1 })
@@ -483,18 +489,12 @@ struct MigrationRunTests {
         defer { fixture.remove() }
         let customers = fixture.customers
         let fake = FakePartnerCenter(customers: customers)
-        let planPath = fixture.path("plan.json")
-        var planning = Self.plan(fixture)
-        planning.savePlan = planPath
-        _ = try await Self.execute(planning, fake)
+        let planPath = try await Self.savePlan(fixture, fake)
         // The first row's write lands without an answer, and the read-back after it finds the
         // budget spent: the run stops with the intent in the journal and no outcome after it.
         fake.scriptWrites(customers[0], [.landsWithoutAnswer])
         fake.scriptReads(customers[0], [Self.budgetSpent])
-        var applying = RunConfiguration(command: .apply, input: planPath)
-        applying.plan = planPath
-        applying.journalPath = fixture.journal
-        applying.trustETag = true
+        var applying = Self.applyPlan(fixture, planPath, trustETag: true)
         applying.concurrency = 1
         let (first, _) = try await Self.execute(applying, fake)
         #expect(ExitStatus(first, detailed: false) == .interrupted)
