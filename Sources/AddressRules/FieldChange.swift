@@ -33,6 +33,7 @@ public enum FieldChange: Sendable, Equatable, Hashable {
     /// - Parameter cell: the cell with surrounding white space trimmed.
     public init?(cell: String) {
         if cell.isEmpty { return nil }
+        let cell = Self.unneutralized(cell)
         if cell == Self.clearMarker {
             self = .clear
         } else if cell.hasPrefix(Self.exactPrefix), cell.hasSuffix(">") {
@@ -47,7 +48,22 @@ public enum FieldChange: Sendable, Equatable, Hashable {
     public static func cell(exactly value: String) -> String {
         let plain =
             !value.isEmpty && value == value.trimmingCharacters(in: .whitespacesAndNewlines)
-            && value != clearMarker && !value.hasPrefix(exactPrefix)
+            && value != clearMarker && !value.hasPrefix(exactPrefix) && unneutralized(value) == value
         return plain ? value : exactPrefix + value + ">"
+    }
+
+    /// First bytes a spreadsheet reads as the start of a formula: `=`, `+`, `-`, `@`, tab and
+    /// carriage return. The tool's CSV files put a `'` before a cell that starts with one.
+    public static let formulaStarts: Set<UInt8> = [
+        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13,
+    ]
+
+    /// `cell` without the `'` the tool's CSV files (and the OWASP advice they follow) put before a
+    /// cell a spreadsheet would take for a formula: `'+1 425` reads as `+1 425`.
+    public static func unneutralized(_ cell: String) -> String {
+        let bytes = cell.utf8
+        guard bytes.first == UInt8(ascii: "'"), let second = bytes.dropFirst().first, formulaStarts.contains(second)
+        else { return cell }
+        return String(cell.dropFirst())
     }
 }

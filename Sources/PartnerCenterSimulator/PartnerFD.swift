@@ -82,6 +82,10 @@ struct Route {
                 name: "\(method.rawValue) /v1/customers/{id}/profiles/billing",
                 customerId: String(parts[2]).lowercased(),
                 isControl: false, needsAuth: true)
+        } else if parts.count == 3, parts[0] == "v1", parts[1] == "customers" {
+            self.init(
+                name: "\(method.rawValue) /v1/customers/{id}", customerId: String(parts[2]).lowercased(),
+                isControl: false, needsAuth: true)
         } else if parts.count == 3, parts[0] == "v1", parts[1] == "countryvalidationrules" {
             self.init(
                 name: "\(method.rawValue) /v1/countryvalidationrules/{iso2}", customerId: nil, isControl: false,
@@ -105,6 +109,7 @@ struct Route {
 extension HTTPField.Name {
     static let requestId = HTTPField.Name("MS-RequestId")!
     static let correlationId = HTTPField.Name("MS-CorrelationId")!
+    static let continuationToken = HTTPField.Name("MS-ContinuationToken")!
     /// Marks a response the simulator sabotages on purpose (for its own bookkeeping).
     static let sandboxFault = HTTPField.Name("X-Sandbox-Fault")!
 }

@@ -20,15 +20,9 @@ extension Simulator {
                 return PartnerFD.error(.notFound, code: 60003, "Tenant not found", data: ["customerId: \(id)"])
             }
             await state.editAfterFirstRead(customerId: id)
-            var document = stored.document
-            if state.configuration.profilesWithoutETag.contains(id),
-                var attributes = document[anyCase: "attributes"]?.objectValue
-            {
-                attributes[anyCase: "etag"] = nil
-                document[anyCase: "attributes"] = .object(attributes)
-            }
-            return PartnerFD.json(.object(document))
+            return PartnerFD.json(.object(served(stored.document, id: id, state: state)))
         }
+        addCustomerRoutes(to: router, state: state)
 
         router.put("/v1/customers/:id/profiles/billing") { request, context in
             let id = context.parameters.get("id") ?? ""
@@ -112,7 +106,7 @@ extension Simulator {
     }
 
     /// Partner Center's 403 / 20002 for a customer the partner may not manage, or `nil`.
-    private static func forbidden(_ id: String, state: SimulatorState) -> Response? {
+    static func forbidden(_ id: String, state: SimulatorState) -> Response? {
         guard state.configuration.forbiddenCustomers.contains(id.lowercased()) else { return nil }
         return PartnerFD.error(.forbidden, code: 20002, "Partner has no commerce relationship with the customer")
     }

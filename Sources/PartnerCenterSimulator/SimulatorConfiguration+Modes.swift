@@ -21,6 +21,20 @@ extension SimulatorConfiguration {
         case nearest
     }
 
+    /// How a page of `GET /v1/customers` points to the next one. The documents show `links.next`
+    /// with a URI relative to the API version and the `MS-ContinuationToken` header to send; the
+    /// SDKs also read a top-level `continuationToken`. The raw value is `sandbox --customer-paging`'s word.
+    public enum CustomerPaging: String, Sendable, CaseIterable {
+        /// `links.next.uri` `/customers?size=N&seekOperation=Next` (no `/v1`), its headers holding
+        /// `MS-ContinuationToken`, as in the documented response.
+        case relativeLink = "relative"
+        /// `links.next.uri` with the version: `/v1/customers?size=N&seekOperation=Next`.
+        case versionedLink = "versioned"
+        /// No `links.next`: only a top-level `continuationToken`, to send as `MS-ContinuationToken`
+        /// to `/v1/customers?seekOperation=Next`.
+        case tokenOnly = "token"
+    }
+
     /// Which ETag the service holds a PUT to. The raw value is `sandbox --etag-in`'s word.
     public enum ETagSource: String, Sendable, CaseIterable {
         /// The `If-Match` header (quoted, bare or weak) must be the current ETag; the body's

@@ -97,6 +97,11 @@ public struct SimulatorConfiguration: Sendable {
     /// A successful PUT answers 200 with an empty body instead of the stored profile, as some
     /// services do. Default `false`.
     public var emptyPutAnswer = false
+    /// How `GET /v1/customers` points to its next page. Default ``CustomerPaging/relativeLink``.
+    public var customerPaging = CustomerPaging.relativeLink
+    /// The largest page `GET /v1/customers` answers, whatever `size` asks (Partner Center's is
+    /// 500). Default 500.
+    public var customerPageLimit = 500
 
     public init() {}
 }

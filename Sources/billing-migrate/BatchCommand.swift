@@ -15,38 +15,55 @@ import Synchronization
 /// and its end printed. No run policy lives here.
 struct BatchCommand {
     let command: Command
-    /// The corrections file, or under `apply --plan` the plan.
+    /// The corrections file, or under `apply --plan` the plan, or `export`'s `--customers` file.
     let input: String
-    let options: BatchOptions
+    private let connection: ConnectionOptions
+    private let runOptions: RunOptions
+    private let reports: [String]
+    private let failedRows: String?
+    /// What the subcommand's own option groups set (`plan` and `apply`: the input's format,
+    /// `--allow-country-change`, `--verify-address`).
+    private var options: (inout RunConfiguration) throws -> Void = { _ in }
     /// Set by the subcommand: `--journal`, `--force`, `--max-changes`, `--save-plan`, `--plan`, …
     var configure: (inout RunConfiguration) -> Void = { _ in }
 
     init(command: Command, input: String, options: BatchOptions) {
-        self.command = command
-        self.input = input
-        self.options = options
+        self.init(
+            command: command, input: input, connection: options.connection, run: options.run,
+            reports: options.report.reports, failedRows: options.report.failedRows)
+        self.options = { configuration in
+            configuration.inputOptions = try options.format.fileOptions()
+            configuration.allowCountryChange = options.allowCountryChange
+            configuration.verifyAddress = options.verifyAddress
+        }
     }
 
-    private var report: ReportOptions { options.report }
-    private var connection: ConnectionOptions { options.connection }
-    private var runOptions: RunOptions { options.run }
+    init(
+        command: Command, input: String, connection: ConnectionOptions, run: RunOptions, reports: [String],
+        failedRows: String? = nil
+    ) {
+        self.command = command
+        self.input = input
+        self.connection = connection
+        self.runOptions = run
+        self.reports = reports
+        self.failedRows = failedRows
+    }
 
     /// The run's configuration: every option that changes what it does.
     func configuration() throws -> RunConfiguration {
         var configuration = RunConfiguration(command: command, input: input)
-        configuration.inputOptions = try options.format.fileOptions()
         configuration.concurrency = connection.concurrency
-        configuration.allowCountryChange = options.allowCountryChange
-        configuration.verifyAddress = options.verifyAddress
         configuration.etagPlacement = connection.etagIn
         configuration.toolVersion = BillingMigrate.version
-        configuration.reports = report.reports
-        configuration.failedRows = report.failedRows
-        configuration.reproduceReports = !report.reports.isEmpty || report.failedRows != nil
+        configuration.reports = reports
+        configuration.failedRows = failedRows
+        configuration.reproduceReports = !reports.isEmpty || failedRows != nil
         configuration.deadline = runOptions.deadlineDuration
         if connection.sandbox, let state = connection.sandboxState {
             configuration.alsoWrites.append((role: "--sandbox-state", path: state))
         }
+        try options(&configuration)
         configure(&configuration)
         return configuration
     }
@@ -85,7 +102,13 @@ struct BatchCommand {
         case .notStarted(let why), .tooManyChanges(let why):
             Console.error("error: \(why)")
         case .ran(let report):
-            print(SummaryTable.render(report, command: command, input: input, journal: configuration.journalPath))
+            print(
+                SummaryTable.render(
+                    report, command: command, input: command == .export ? configuration.export.output : input,
+                    journal: configuration.journalPath))
+            if command == .export, report.outcome.stopReason == nil {
+                print("exported to \(configuration.export.output)")
+            }
             if let undo = report.undo {
                 for warning in undo.warnings { Console.error("warning: \(warning)") }
                 print(

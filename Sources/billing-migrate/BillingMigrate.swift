@@ -11,7 +11,7 @@ struct BillingMigrate: AsyncParsableCommand {
             (resumable); 4 `plan --detailed-exitcode` with changes pending.
             """,
         version: BillingMigrate.version,
-        subcommands: [Validate.self, Plan.self, Apply.self, Status.self, DoctorCommand.self, Sandbox.self]
+        subcommands: [Validate.self, Plan.self, Apply.self, Export.self, Status.self, DoctorCommand.self, Sandbox.self]
     )
 
     /// The tool's version, also sent to Partner Center as `MS-PartnerCenter-Application`.

@@ -86,6 +86,15 @@ struct Sandbox: AsyncParsableCommand {
     var validationStatus: SimulatorConfiguration.AddressValidationStatus?
     @Flag(help: "Answer a successful PUT with 200 and an empty body instead of the stored profile.")
     var emptyPutAnswer = false
+    @Option(
+        help: ArgumentHelp(
+            "How a page of GET /v1/customers points to the next: relative (links.next.uri without /v1, with its "
+                + "MS-ContinuationToken header, as documented), versioned (the uri with /v1), or token (a top-level "
+                + "continuationToken only). Default relative.", valueName: "relative|versioned|token"),
+        transform: choice)
+    var customerPaging = SimulatorConfiguration.CustomerPaging.relativeLink
+    @Option(help: "The largest page GET /v1/customers answers, whatever size asks (Partner Center's is 500).")
+    var customerPageLimit = 500
 
     func validate() throws {
         for (name, rate) in [
@@ -99,6 +108,7 @@ struct Sandbox: AsyncParsableCommand {
             ("--customers", customers, 0...1_000_000), ("--latency-ms", latencyMs, 0...600_000),
             ("--latency-jitter-ms", latencyJitterMs, 0...600_000), ("--token-lifetime", tokenLifetime, 1...86_400),
             ("--quota", quota ?? 1, 1...1_000_000), ("--quota-burst", quotaBurst ?? 1, 1...1_000_000),
+            ("--customer-page-limit", customerPageLimit, 1...500),
         ] where !range.contains(value) {
             throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(value).")
         }
@@ -136,6 +146,8 @@ struct Sandbox: AsyncParsableCommand {
         configuration.normalizeStoredValues = normalizeStoredValues
         configuration.addressValidationStatus = validationStatus
         configuration.emptyPutAnswer = emptyPutAnswer
+        configuration.customerPaging = customerPaging
+        configuration.customerPageLimit = customerPageLimit
         if let seedFile {
             guard let data = FileManager.default.contents(atPath: seedFile) else {
                 throw ConfigurationError("--seed-file \(seedFile): cannot read it.")

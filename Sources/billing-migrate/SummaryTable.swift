@@ -32,7 +32,7 @@ enum SummaryTable {
         guard let outcome = RowResult.Outcome(rawValue: outcome) else { return .dim }
         if outcome.isUnsuccessful { return .red }
         switch outcome {
-        case .applied, .valid: return .green
+        case .applied, .valid, .exported: return .green
         case .wouldChange: return .cyan
         default: return .dim
         }

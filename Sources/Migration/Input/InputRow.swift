@@ -75,6 +75,8 @@ public struct InputRow: Sendable {
                         cell.count == 36 && !cell.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
                 case .address(let field):
                     if !cell.isEmpty { changes[field] = FieldChange(cell: String(decoding: cell, as: UTF8.self)) }
+                case .context:
+                    break
                 }
             }
         }

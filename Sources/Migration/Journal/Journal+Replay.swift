@@ -187,6 +187,8 @@ extension Journal.Replay {
             complete = nil
         case .complete(let counts):
             complete = counts
+        case .exported(let exported):
+            self.exported.insert(exported.customer)
         }
     }
 }

@@ -24,6 +24,8 @@ public actor Journal {
         public var complete: [String: Int]?
         /// Whether a torn last line was found (and cut off).
         public var tornTail = false
+        /// `export`: the customers whose rows are in the journal.
+        public var exported: Set<String> = []
     }
 
     public nonisolated let path: String
@@ -31,6 +33,8 @@ public actor Journal {
     private var pending: [UInt8] = []
     private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var flushing = false
+    /// A flush of entries nobody waited for (``record(_:)``) failed: the next call throws it.
+    private var failure: RunRefusal?
     private let queue = DispatchQueue(label: "billing-migrate.journal")
 
     private init(path: String, descriptor: Int32) {
@@ -125,6 +129,27 @@ public actor Journal {
         }
     }
 
+    /// Queues `entry` for the next flush without waiting for it to reach the disk: for `export`'s
+    /// rows, which a crash can only cost a second read. ``synced()`` waits for every one.
+    /// - Throws: the error of an earlier flush.
+    public func record(_ entry: JournalEntry) throws {
+        if let failure { throw failure }
+        pending += entry.json
+        pending.append(UInt8(ascii: "\n"))
+        if !flushing { startFlush() }
+    }
+
+    /// Returns once every entry queued so far is on disk.
+    /// - Throws: the error of a flush since the journal was opened.
+    public func synced() async throws {
+        if let failure { throw failure }
+        guard flushing || !pending.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waiters.append(continuation)
+            if !flushing { startFlush() }
+        }
+    }
+
     private func startFlush() {
         flushing = true
         let bytes = pending
@@ -140,6 +165,7 @@ public actor Journal {
     }
 
     private func finishFlush(_ batch: [CheckedContinuation<Void, any Error>], error: RunRefusal?) {
+        if let error, failure == nil { failure = error }
         for waiter in batch {
             if let error { waiter.resume(throwing: error) } else { waiter.resume() }
         }

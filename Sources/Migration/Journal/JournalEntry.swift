@@ -12,13 +12,25 @@ public enum JournalEntry: Sendable, Equatable {
     case outcome(Outcome)
     /// A run ended with every row done.
     case complete(counts: [String: Int])
+    /// `export`: a customer's row of the exported file, in the file's order.
+    case exported(Exported)
 
     public struct Header: Sendable, Equatable {
+        /// `export` for an export's journal; `nil` for `apply`'s (whose headers have no command).
+        public var command: String?
         public var toolVersion: String
         public var inputSHA256: String
         public var input: String
         public var rows: Int
         public var started: String
+    }
+
+    public struct Exported: Sendable, Equatable {
+        public var line: Int
+        public var customer: String
+        public var companyName: String?
+        public var domain: String?
+        public var address: AddressFields
     }
 
     public struct Intent: Sendable, Equatable {
@@ -55,6 +67,7 @@ public enum JournalEntry: Sendable, Equatable {
         case .header(let header):
             object["type"] = .string("header")
             object["tool"] = .string("billing-migrate")
+            if let command = header.command { object["command"] = .string(command) }
             object["version"] = .string(header.toolVersion)
             object["inputSHA256"] = .string(header.inputSHA256)
             object["input"] = .string(header.input)
@@ -79,6 +92,13 @@ public enum JournalEntry: Sendable, Equatable {
             if let value = outcome.message { object["message"] = .string(value) }
             if let value = outcome.stored { object["stored"] = value.jsonValue }
             if let value = outcome.input { object["input"] = .string(value) }
+        case .exported(let exported):
+            object["type"] = .string("exported")
+            object["line"] = .number("\(exported.line)")
+            object["customer"] = .string(exported.customer)
+            if let value = exported.companyName { object["companyName"] = .string(value) }
+            if let value = exported.domain { object["domain"] = .string(value) }
+            object["address"] = exported.address.jsonValue
         case .complete(let counts):
             object["type"] = .string("complete")
             object["counts"] = .object(
@@ -98,7 +118,8 @@ public enum JournalEntry: Sendable, Equatable {
             guard let hash = string("inputSHA256") else { return nil }
             self = .header(
                 Header(
-                    toolVersion: string("version") ?? "", inputSHA256: hash, input: string("input") ?? "",
+                    command: string("command"), toolVersion: string("version") ?? "", inputSHA256: hash,
+                    input: string("input") ?? "",
                     rows: int("rows") ?? 0, started: string("started") ?? ""))
         case "intent":
             guard let line = int("line"), let customer = string("customer") else { return nil }
@@ -115,6 +136,12 @@ public enum JournalEntry: Sendable, Equatable {
                     line: line, customer: customer, outcome: outcome, correlationId: string("correlationId"),
                     status: int("status"), code: string("code"), message: string("message"),
                     stored: object["stored"].map { AddressFields(json: $0) }, input: string("input")))
+        case "exported":
+            guard let line = int("line"), let customer = string("customer") else { return nil }
+            self = .exported(
+                Exported(
+                    line: line, customer: customer, companyName: string("companyName"), domain: string("domain"),
+                    address: AddressFields(json: object["address"])))
         case "complete":
             var counts: [String: Int] = [:]
             for member in object["counts"]?.objectValue?.members ?? [] {

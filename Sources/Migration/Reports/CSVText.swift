@@ -1,3 +1,4 @@
+import AddressRules
 import Foundation
 
 /// CSV lines as the tool writes them: RFC 4180 quoting and CRLF line ends.
@@ -16,11 +17,7 @@ public enum CSVText {
     /// `cell` made safe for a spreadsheet: one that starts with `=`, `+`, `-`, `@`, a tab or a
     /// carriage return would be read as a formula, so it gets a leading `'` (OWASP's advice).
     public static func neutralized(_ cell: String) -> String {
-        guard let first = cell.utf8.first, Self.formulaStarts.contains(first) else { return cell }
+        guard let first = cell.utf8.first, FieldChange.formulaStarts.contains(first) else { return cell }
         return "'" + cell
     }
-
-    private static let formulaStarts: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13,
-    ]
 }

@@ -7,6 +7,8 @@ public enum Command: String, Sendable, CaseIterable {
     case plan
     /// Profiles are written, with a journal.
     case apply
+    /// Customers' current addresses are read into a corrections file; nothing is written.
+    case export
 
     /// Whether the run reads the current profiles, so that rows have a before value.
     public var readsProfiles: Bool { self != .validate }

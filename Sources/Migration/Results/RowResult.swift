@@ -10,6 +10,8 @@ public struct RowResult: Sendable, Equatable {
         case unchanged, failed, applied, conflict, skipped
         /// The run stopped before the row was started; the next run with the journal does it.
         case notStarted = "not-started"
+        /// `export`: the customer's address is in the exported file.
+        case exported
 
         /// Whether the row did not succeed: invalid, failed or in conflict (exit code 1). The one
         /// place this set is named.
@@ -32,6 +34,7 @@ public struct RowResult: Sendable, Equatable {
             case .conflict: 6
             case .skipped: 7
             case .notStarted: 8
+            case .exported: 9
             }
         }
     }
@@ -74,6 +77,13 @@ public struct RowResult: Sendable, Equatable {
     public var stored = AddressFields()
     /// The digest of what the input row asked for (``InputRow/changesDigest``), recorded in the journal.
     public var inputDigest: String?
+    /// The customer's company name, from the billing profile read (or the customer's company
+    /// profile), when known: reports show it beside the GUID.
+    public var companyName: String?
+    /// `export`: the customer's domain (`companyProfile.domain`), when known.
+    public var domain: String?
+    /// `export`: the address as Partner Center holds it, the exported row's cells.
+    public var current: AddressFields?
 
     /// Whether the row still needs attention: invalid, failed, in conflict, or left unfinished by
     /// a stop (what `--failed-rows` lists).

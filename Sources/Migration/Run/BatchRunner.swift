@@ -75,28 +75,30 @@ public struct BatchRunner {
     }
 
     /// What to do with one row: its result, known without a request, or the request to make.
-    private enum Work {
+    enum Work {
         case result(RowResult)
         case task(@Sendable () async -> RowProcessor.Processed)
     }
 
-    /// The loop both kinds of run share: rows taken from `next` one at a time, at most
-    /// `concurrency` in flight, results handed to `sink` in file order.
-    private func drive<Row>(
+    /// The loop every kind of run shares: rows taken from `next` one at a time, at most
+    /// `concurrency` in flight, results handed to `inOrder` (when given), then to `sink`, in file order.
+    func drive<Row>(
         sink: any RowSink, next: () async throws -> Row?,
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
-        notStarted: (Row, String) -> RowResult
+        notStarted: (Row, String) -> RowResult,
+        inOrder: ((RowResult) async throws -> Void)? = nil
     ) async throws -> Outcome {
         var summary = RunSummary(command: command)
         var earlier: [RowResult.Outcome: Int] = [:]
         var unfinished = 0
         var ordered = OrderedResults()
         var transientFailures = 0
-        func emit(_ sequence: Int, _ result: RowResult) throws {
+        func emit(_ sequence: Int, _ result: RowResult) async throws {
             progress.record(result.outcome)
             if result.isTransientFailure { transientFailures += 1 }
             for ready in ordered.add(sequence, result) {
                 summary.add(ready)
+                try await inOrder?(ready)
                 try sink.write(ready)
             }
         }
@@ -119,25 +121,25 @@ public struct BatchRunner {
                     stop.stop(why)
                     unfinished += 1
                 }
-                try emit(done, processed.result)
+                try await emit(done, processed.result)
             }
             while let row = try await next() {
                 let index = sequence
                 sequence += 1
                 if let why = stop.stopReason {
                     unfinished += 1
-                    try emit(index, notStarted(row, why))
+                    try await emit(index, notStarted(row, why))
                     continue
                 }
                 switch prepare(row, &earlier) {
                 case .result(let result):
-                    try emit(index, result)
+                    try await emit(index, result)
                 case .task(let work):
                     while running >= concurrency { try await settleOne() }
                     if let why = stop.stopReason {
                         // A row that finished while this one waited for a slot stopped the run.
                         unfinished += 1
-                        try emit(index, notStarted(row, why))
+                        try await emit(index, notStarted(row, why))
                         continue
                     }
                     group.addTask { (index, await work()) }
@@ -212,7 +214,7 @@ public struct BatchRunner {
                 + "done again")
     }
 
-    private static func notStarted(line: Int, customer: String, why: String) -> RowResult {
+    static func notStarted(line: Int, customer: String, why: String) -> RowResult {
         RowResult(
             line: line, customerId: customer, outcome: .notStarted,
             errors: [RowIssue(.notFinished, field: nil, "not started: the run stopped (\(why)); run again to do it")])

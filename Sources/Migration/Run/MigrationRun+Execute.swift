@@ -31,6 +31,9 @@ extension MigrationRun {
     /// - Throws: ``RunRefusal``, ``InputError`` or ``FileError`` when the run cannot start (the
     ///   files, the journal or the input cannot be used); nothing was sent.
     public func execute(display: any RowSink, stop: StopSignal, progress: RunProgress) async throws -> RunEnd {
+        if configuration.command == .export {
+            return try await executeExport(display: display, stop: stop, progress: progress)
+        }
         try files.checkDistinct()
         var configuration = self.configuration
         var csv = configuration.input
@@ -98,12 +101,7 @@ extension MigrationRun {
             journal?.discardIfUnused()
             return .notStarted("stopped before any row was started: \(why); nothing was sent (exit 3).")
         }
-        let deadline = configuration.deadline.map { limit in
-            Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { stop.stop("the --deadline of \(Self.seconds(limit)) was reached") }
-            }
-        }
+        let deadline = startDeadline(stop)
         defer { deadline?.cancel() }
         var report = try await run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
         if let journal { report.undo = try writeUndo(undo, journal: journal) }
@@ -126,6 +124,16 @@ extension MigrationRun {
         files.writes("--save-plan", configuration.savePlan)
         for path in configuration.alsoWrites { files.writes(path.role, path.path) }
         return files
+    }
+
+    /// `--deadline`: a task that stops the run when it is reached (cancel it when the run ends).
+    func startDeadline(_ stop: StopSignal) -> Task<Void, Never>? {
+        configuration.deadline.map { limit in
+            Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { stop.stop("the --deadline of \(Self.seconds(limit)) was reached") }
+            }
+        }
     }
 
     /// A duration as the options write it: `0.5s`, `300s`.

@@ -2,9 +2,14 @@ import AddressRules
 import Logging
 import PartnerCenter
 
-/// What `plan` and `apply` need from Partner Center. ``PartnerCenterClient`` is the live one;
-/// tests script answers behind it.
+/// What `plan`, `apply` and `export` need from Partner Center. ``PartnerCenterClient`` is the
+/// live one; tests script answers behind it.
 public protocol ProfileService: Sendable {
+    /// `GET /v1/customers/{id}` (`export`).
+    func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer
+    /// A page of `GET /v1/customers` (`export --all`): the first when `continuation` is `nil`.
+    func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
+        async throws(PartnerCenterError) -> CustomerPage
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile
     /// - Returns: the profile as stored, or `nil` when the success answer had no readable body.
     func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)

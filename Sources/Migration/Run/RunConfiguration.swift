@@ -56,11 +56,27 @@ public struct RunConfiguration: Sendable {
     public var reproduceReports = false
     /// Recorded in the journal header. Default `unknown`.
     public var toolVersion = "unknown"
+    /// `export`: where the exported file goes and how it is written; `input` is then the
+    /// `--customers` file, or empty for every customer of the partner (`--all`).
+    public var export = ExportSettings()
 
     public init(command: Command, input: String) {
         self.command = command
         self.input = input
     }
+}
+
+/// What `export` writes, and how.
+public struct ExportSettings: Sendable {
+    /// The exported file (`export OUTPUT.csv`).
+    public var output = ""
+    /// Start the file with a UTF-8 byte-order mark, for Excel (`--no-bom` turns it off). Default on.
+    public var byteOrderMark = true
+    /// Leave cells a spreadsheet would take for a formula as they are (`--raw`). Default off: they
+    /// get a leading `'`, which the tool reads back without.
+    public var raw = false
+
+    public init() {}
 }
 
 /// Why a run cannot start (or its journal cannot be used); the CLI maps each to its exit code.

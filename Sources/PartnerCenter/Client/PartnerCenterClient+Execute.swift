@@ -7,11 +7,12 @@ extension PartnerCenterClient {
     /// - Parameter retryAmbiguous: whether an attempt that may have reached the server (timeout,
     ///   dropped connection) may simply be sent again; `false` for writes, whose caller resolves
     ///   the doubt by reading back.
+    /// - Parameter extraHeaders: headers the call itself needs (a page's `MS-ContinuationToken`).
     /// - Throws: ``PartnerCenterError`` for a non-retryable status, the last retryable one when
     ///   attempts run out, a spent retry budget, or cancellation.
     func execute(
-        method: String, path: String, body: [UInt8]? = nil, ifMatch: String? = nil, correlationId: String,
-        retryAmbiguous: Bool = true
+        method: String, path: String, body: [UInt8]? = nil, ifMatch: String? = nil,
+        extraHeaders: [(name: String, value: String)] = [], correlationId: String, retryAmbiguous: Bool = true
     ) async throws(PartnerCenterError) -> HTTPResponse {
         let requestId = UUID().uuidString.lowercased()
         var logger = self.logger
@@ -27,7 +28,7 @@ extension PartnerCenterClient {
                 method: method, url: configuration.endpoint + path,
                 headers: headers(
                     token: token, requestId: requestId, correlationId: correlationId, ifMatch: ifMatch,
-                    hasBody: body != nil),
+                    hasBody: body != nil) + extraHeaders,
                 body: body)
             logger.trace("request", metadata: ["method": "\(method)", "path": "\(path)", "attempt": "\(attempt)"])
             let outcome: Result<HTTPResponse, TransportError>

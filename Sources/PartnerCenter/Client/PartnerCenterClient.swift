@@ -120,9 +120,11 @@ public final class PartnerCenterClient: Sendable {
         return profile
     }
 
-    private func invalid(_ response: HTTPResponse, correlationId: String) -> PartnerCenterError {
+    /// An answer whose body is not what the call expects (`expected`, when it says what that is).
+    func invalid(_ response: HTTPResponse, correlationId: String, expected: String? = nil) -> PartnerCenterError {
         PartnerCenterError(
-            kind: .invalidResponse, status: response.status, detail: "not the JSON object expected",
+            kind: .invalidResponse, status: response.status,
+            detail: "not the JSON object expected" + (expected.map { " (\($0))" } ?? ""),
             requestId: response.header("MS-RequestId"), correlationId: correlationId)
     }
 }

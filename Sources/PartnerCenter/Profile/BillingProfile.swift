@@ -29,6 +29,11 @@ public struct BillingProfile: Sendable, Equatable {
         document[anyCase: "attributes"]?.objectValue?[anyCase: "etag"]?.scalarText
     }
 
+    /// The company's name on the profile (`companyName`), when it has one.
+    public var companyName: String? {
+        document[anyCase: "companyName"]?.stringValue
+    }
+
     /// The address fields the tool knows, from `defaultAddress` (absent or null fields are absent).
     public var address: AddressFields {
         var fields = AddressFields()

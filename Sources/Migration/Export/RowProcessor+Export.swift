@@ -1,0 +1,28 @@
+import PartnerCenter
+
+extension RowProcessor {
+    /// `export`: reads one customer (`GET /v1/customers/{id}`, whose answer carries the billing
+    /// profile; its own `GET …/profiles/billing` when it does not) into an `exported` result with
+    /// the address as it stands, or a `failed` one (404, 403, …) that the reports list.
+    func export(_ item: ExportItem) async -> Processed {
+        var (result, logger) = start(line: item.line, customerId: item.customerId)
+        let correlationId = result.correlationId ?? ""
+        result.companyName = item.companyName
+        result.domain = item.domain
+        do throws(PartnerCenterError) {
+            let customer = try await service.customer(id: item.customerId, correlationId: correlationId)
+            let profile: BillingProfile
+            if let carried = customer.billingProfile {
+                profile = carried
+            } else {
+                profile = try await service.billingProfile(customerId: item.customerId, correlationId: correlationId)
+            }
+            result.companyName = profile.companyName ?? customer.companyName ?? item.companyName
+            result.domain = customer.domain ?? item.domain
+            result.current = profile.address
+            return await finish(&result, .exported, status: profile.httpStatus, logger: logger)
+        } catch {
+            return await failed(&result, error, logger: logger)
+        }
+    }
+}
