@@ -54,6 +54,8 @@ public enum JournalEntry: Sendable, Equatable {
         public var stored: AddressFields?
         /// The digest of what the input row asked for, when it came from an input row.
         public var input: String?
+        /// The customer's company name, when the run read it.
+        public var companyName: String?
 
         /// A failure that another run may not meet: no answer, 408, 429 or a 5xx. Resuming does
         /// such a row again; other outcomes are final.
@@ -92,6 +94,7 @@ public enum JournalEntry: Sendable, Equatable {
             if let value = outcome.message { object["message"] = .string(value) }
             if let value = outcome.stored { object["stored"] = value.jsonValue }
             if let value = outcome.input { object["input"] = .string(value) }
+            if let value = outcome.companyName { object["companyName"] = .string(value) }
         case .exported(let exported):
             object["type"] = .string("exported")
             object["line"] = .number("\(exported.line)")
@@ -135,7 +138,8 @@ public enum JournalEntry: Sendable, Equatable {
                 Outcome(
                     line: line, customer: customer, outcome: outcome, correlationId: string("correlationId"),
                     status: int("status"), code: string("code"), message: string("message"),
-                    stored: object["stored"].map { AddressFields(json: $0) }, input: string("input")))
+                    stored: object["stored"].map { AddressFields(json: $0) }, input: string("input"),
+                    companyName: string("companyName")))
         case "exported":
             guard let line = int("line"), let customer = string("customer") else { return nil }
             self = .exported(

@@ -1,12 +1,13 @@
 /// `--report x.csv`: one line per input row for a spreadsheet. UTF-8 with a byte-order mark (so
 /// Excel reads it as UTF-8), CRLF, every cell neutralized against formula injection. Columns:
-/// line, customerId, outcome, errorCodes, errors, warnings, changedFields, before, after,
+/// line, customerId, companyName, outcome, errorCodes, errors, warnings, changedFields, before, after,
 /// httpStatus, partnerCenterCode, correlationId; `before` and `after` hold one `field: value` line
 /// per changed field (`before` is empty for `validate`, which reads no profile). Written 0600 as
 /// rows arrive; appears only once complete.
 public final class CSVReportWriter: RowSink {
     static let columns = [
-        "line", "customerId", "outcome", "errorCodes", "errors", "warnings", "changedFields", "before", "after",
+        "line", "customerId", "companyName", "outcome", "errorCodes", "errors", "warnings", "changedFields", "before",
+        "after",
         "httpStatus", "partnerCenterCode", "correlationId",
     ]
 
@@ -33,7 +34,7 @@ public final class CSVReportWriter: RowSink {
         let after: [String] = row.changes.map { "\($0.field): \($0.after ?? "(none)")" }
         let status: String = row.httpStatus.map { String($0) } ?? ""
         let cells: [String] = [
-            String(row.line), row.customerId, row.outcome.rawValue, codes.joined(separator: " "),
+            String(row.line), row.customerId, row.companyName ?? "", row.outcome.rawValue, codes.joined(separator: " "),
             row.errors.map(Self.describe).joined(separator: "\n"),
             row.warnings.map(Self.describe).joined(separator: "\n"),
             row.changes.map(\.field).joined(separator: " "), before.joined(separator: "\n"),

@@ -50,8 +50,9 @@ public final class HTMLReportWriter: RowSink {
             return
         }
         var html = "<tr data-outcome=\"\(row.outcome.rawValue)\"><td data-label=\"Line\">\(row.line)</td>"
-        html +=
-            "<td data-label=\"Customer\"><code>\(Self.escape(row.customerId.isEmpty ? "-" : row.customerId))</code></td>"
+        html += "<td data-label=\"Customer\">"
+        if let name = row.companyName { html += "<span class=\"name\">\(Self.escape(name))</span><br>" }
+        html += "<code>\(Self.escape(row.customerId.isEmpty ? "-" : row.customerId))</code></td>"
         html +=
             "<td data-label=\"Outcome\"><span class=\"badge \(row.outcome.rawValue)\">\(row.outcome.rawValue)</span></td>"
         html += "<td data-label=\"Changes\">"
@@ -156,13 +157,18 @@ public final class HTMLReportWriter: RowSink {
     /// The script's hash, the only script the page's Content-Security-Policy lets run.
     static let scriptHash = "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
 
-    /// The filter: a button per outcome present, built from the rows themselves.
+    /// The filter: a button per outcome present, built from the rows themselves, and a search
+    /// box that finds rows by company name or customer ID.
     private static let script = """
         (function () {
           var rows = Array.prototype.slice.call(document.querySelectorAll("table.rows tbody tr"));
           var nav = document.querySelector("nav.filters");
           var shown = document.querySelector("p.shown");
-          var counts = {}, order = [];
+          var counts = {}, order = [], current = "all", query = "";
+          function customer(row) {
+            var cell = row.querySelector("td[data-label=Customer]");
+            return cell ? cell.textContent.toLowerCase() : "";
+          }
           rows.forEach(function (row) {
             var outcome = row.getAttribute("data-outcome");
             if (!(outcome in counts)) { counts[outcome] = 0; order.push(outcome); }
@@ -170,15 +176,18 @@ public final class HTMLReportWriter: RowSink {
           });
           function show(filter) {
             var visible = 0;
+            current = filter;
             rows.forEach(function (row) {
-              row.hidden = filter !== "all" && row.getAttribute("data-outcome") !== filter;
+              row.hidden = (filter !== "all" && row.getAttribute("data-outcome") !== filter) ||
+                (query !== "" && customer(row).indexOf(query) < 0);
               if (!row.hidden) { visible += 1; }
             });
             Array.prototype.forEach.call(nav.querySelectorAll("button"), function (button) {
               button.setAttribute("aria-pressed", String(button.getAttribute("data-filter") === filter));
             });
             shown.textContent = "Showing " + visible + " of " + rows.length + " rows" +
-              (filter === "all" ? "." : " (" + filter + ").");
+              (filter === "all" ? "" : " (" + filter + ")") +
+              (query === "" ? "." : " matching '" + query + "'.");
           }
           function button(filter, label, count) {
             var element = document.createElement("button");
@@ -191,6 +200,15 @@ public final class HTMLReportWriter: RowSink {
           }
           button("all", "all", rows.length);
           order.forEach(function (outcome) { button(outcome, outcome, counts[outcome]); });
+          var search = document.createElement("input");
+          search.type = "search";
+          search.placeholder = "Find a customer by name or ID";
+          search.setAttribute("aria-label", "Find a customer by name or ID");
+          search.addEventListener("input", function () {
+            query = search.value.trim().toLowerCase();
+            show(current);
+          });
+          nav.appendChild(search);
           nav.hidden = false;
           show("all");
         })();
@@ -223,6 +241,9 @@ public final class HTMLReportWriter: RowSink {
         .filters button { font: inherit; padding: .3rem .7rem; border: 1px solid #d0d7de; border-radius: 1rem; \
         background: #f6f8fa; cursor: pointer; }
         .filters button[aria-pressed="true"] { background: #1f2328; color: #fff; }
+        .filters input { font: inherit; padding: .3rem .7rem; border: 1px solid #d0d7de; border-radius: 1rem; \
+        min-width: 16rem; }
+        .name { font-weight: 600; }
         table.rows thead th { border-bottom: 2px solid #d0d7de; position: sticky; top: 0; background: #fff; }
         table.rows tbody tr { border-bottom: 1px solid #eaeef2; }
         table.rows ul { margin: 0; padding-left: 1rem; }

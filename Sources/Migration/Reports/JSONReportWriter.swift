@@ -1,7 +1,7 @@
 /// Writes the JSON report of SPEC §9 as rows arrive, so memory stays flat:
 /// `{"command": …, "input": …, "rows": [ … ], "summary": {"rows": N, "<outcome>": count, …}}`.
 ///
-/// Each row: `line`, `customerId`, `outcome`, `errors` and `warnings` (`field`, `code`,
+/// Each row: `line`, `customerId`, `companyName` (`null` when not known), `outcome`, `errors` and `warnings` (`field`, `code`,
 /// `message`), `changes` (`field`, `before`, `after`), `httpStatus`, `partnerCenterCode`,
 /// `correlationId`. The file is created 0600 and appears only once complete.
 public final class JSONReportWriter: RowSink {
@@ -45,6 +45,8 @@ public final class JSONReportWriter: RowSink {
         text.number(row.line)
         text.raw(",\"customerId\":")
         text.string(row.customerId)
+        text.raw(",\"companyName\":")
+        text.string(row.companyName)
         text.raw(",\"outcome\":")
         text.string(row.outcome.rawValue)
         text.raw(",\"errors\":")

@@ -29,7 +29,8 @@ public final class MarkdownReportWriter: RowSink {
     }
 
     public func write(_ row: RowResult) throws {
-        let customer = Self.cell(row.customerId.isEmpty ? "-" : row.customerId)
+        let guid = Self.cell(row.customerId.isEmpty ? "-" : row.customerId)
+        let customer = row.companyName.map { "\(Self.cell($0))<br>`\(guid)`" } ?? guid
         if [.wouldChange, .applied].contains(row.outcome) {
             changeRows += 1
             for (index, change) in row.changes.enumerated() {

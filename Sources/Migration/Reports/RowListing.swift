@@ -8,7 +8,7 @@ public enum RowListing {
         let issues = row.errors.map { ("error", $0) } + row.warnings.map { ("warning", $0) }
         return issues.map { kind, issue in
             VisibleText.escaped(
-                "line \(row.line): \(kind) [\(issue.code.rawValue)] customer \(row.customerId.isEmpty ? "-" : row.customerId)"
+                "line \(row.line): \(kind) [\(issue.code.rawValue)] customer \(customer(row))"
                     + (issue.field.map { ", \($0)" } ?? "") + ": \(issue.message)")
         }
     }
@@ -21,9 +21,14 @@ public enum RowListing {
         }
         return [
             VisibleText.escaped(
-                "line \(row.line): \(row.outcome.rawValue) customer \(row.customerId): \(fields.joined(separator: ", "))"
+                "line \(row.line): \(row.outcome.rawValue) customer \(customer(row)): \(fields.joined(separator: ", "))"
             )
         ]
+    }
+
+    /// The customer's GUID, then its company name in parentheses when known.
+    static func customer(_ row: RowResult) -> String {
+        (row.customerId.isEmpty ? "-" : row.customerId) + (row.companyName.map { " (\($0))" } ?? "")
     }
 
     private static func quoted(_ value: String?) -> String {

@@ -191,6 +191,7 @@ public struct BatchRunner {
         earlier[done.outcome, default: 0] += 1
         var result = RowResult(line: line, customerId: customer, outcome: done.outcome)
         result.correlationId = done.correlationId
+        result.companyName = done.companyName
         result.httpStatus = done.status
         result.partnerCenterCode = done.code
         if let message = done.message, done.outcome.isUnsuccessful {

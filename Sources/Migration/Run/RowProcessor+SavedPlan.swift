@@ -26,6 +26,7 @@ extension RowProcessor {
             } else {
                 profile = try await service.billingProfile(customerId: row.customerId, correlationId: correlationId)
             }
+            result.companyName = profile.companyName
             if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             guard profile.etag == row.etag, profile.address == row.before else {
                 result.errors = [Self.stale(row, now: profile)]

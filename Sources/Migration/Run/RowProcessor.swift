@@ -34,6 +34,7 @@ struct RowProcessor: Sendable {
         let correlationId = result.correlationId ?? ""
         do {
             var profile = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
+            result.companyName = profile.companyName
             if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             var plan = try await plan(row, profile: profile, correlationId: correlationId)
             result.changes = plan.diff
@@ -310,7 +311,8 @@ struct RowProcessor: Sendable {
                         line: result.line, customer: result.customerId, outcome: outcome,
                         correlationId: result.correlationId, status: result.httpStatus, code: result.partnerCenterCode,
                         message: result.errors.first?.message,
-                        stored: result.stored.isEmpty ? nil : result.stored, input: result.inputDigest)))
+                        stored: result.stored.isEmpty ? nil : result.stored, input: result.inputDigest,
+                        companyName: result.companyName)))
             return Processed(result: result, stop: nil)
         } catch {
             return Processed(result: result, stop: "\(error)")
