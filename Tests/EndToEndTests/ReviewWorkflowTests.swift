@@ -40,16 +40,23 @@ struct ReviewWorkflowTests {
             let reader = CSVReader(bytes: csvBytes, name: "plan.csv", options: CSVReader.Options())
             var records: [[String]] = []
             while let record = try reader.next() { records.append(record.fields) }
-            #expect(records.first?.prefix(3) == ["line", "customerId", "outcome"])
+            #expect(records.first?.prefix(4) == ["line", "customerId", "companyName", "outcome"])
             #expect(records.count == 8)
-            #expect(records.dropFirst().filter { $0[2] == "would-change" }.count == 6)
-            let bad = try #require(records.first { $0[2] == "invalid" })
+            #expect(records.dropFirst().filter { $0[3] == "would-change" }.count == 6)
+            let bad = try #require(records.first { $0[3] == "invalid" })
             #expect(bad[1] == "'" + injected, "a cell starting with = is neutralized")
-            #expect(bad[3] == "customer-id-format")
+            #expect(bad[4] == "customer-id-format")
+            #expect(bad[2] == "", "a row never read has no company name")
             #expect(records.allSatisfy { $0.allSatisfy { !"=+-@".contains($0.first ?? " ") } })
             let firstId = try #require(records.dropFirst().first?[1])
             let changed = try #require(records.first { $0[1] == firstId })
-            #expect(changed[7].hasPrefix("city: ") && changed[8] == "city: \(fixture.targets[firstId]!)")
+            #expect(changed[8].hasPrefix("city: ") && changed[9] == "city: \(fixture.targets[firstId]!)")
+            // Customers are named: the billing profile's companyName, in every report.
+            let name = try #require(fixture.original[firstId]?["companyName"]?.stringValue)
+            #expect(changed[2] == name)
+            let jsonRows = try #require(json["rows"] as? [[String: Any]])
+            #expect(jsonRows.first { $0["customerId"] as? String == firstId }?["companyName"] as? String == name)
+            #expect(output.stdout.contains("customer \(firstId) (\(name)): city"))
 
             let markdown = try String(contentsOfFile: path("plan.md"), encoding: .utf8)
             #expect(markdown.contains("| would-change | 6 |"))
@@ -58,6 +65,7 @@ struct ReviewWorkflowTests {
             #expect(markdown.contains("## Changes (6 rows)"))
             #expect(markdown.contains("| city | ") && markdown.contains("| \(fixture.targets[firstId]!) |"))
             #expect(markdown.contains("## Needs attention (1 row)") && markdown.contains("customer-id-format"))
+            #expect(markdown.contains("| \(name)<br>`\(firstId)` | would-change |"), "the name first, the GUID second")
 
             let html = try String(contentsOfFile: path("plan.html"), encoding: .utf8)
             #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none'"))
@@ -70,6 +78,8 @@ struct ReviewWorkflowTests {
             #expect(html.components(separatedBy: "<tr data-outcome=\"would-change\"").count - 1 == 6)
             #expect(html.contains("=HYPERLINK(&quot;http://example.invalid&quot;)"), "row text is escaped")
             #expect(html.contains("<ins>\(fixture.targets[firstId]!)</ins>"))
+            #expect(html.contains("<span class=\"name\">\(name)</span><br><code>\(firstId)</code>"))
+            #expect(html.contains("Find a customer by name or ID"), "the filter finds rows by name")
             let permissions = try FileManager.default.attributesOfItem(atPath: path("plan.html"))[.posixPermissions]
             #expect(permissions as? Int == 0o600)
         }

@@ -269,10 +269,21 @@ final class FakePartnerCenter: ServesNoRules {
 }
 
 /// A fake Partner Center that serves no country rules and no address validation (both 404), so
-/// that rows are judged by the offline rules.
+/// that rows are judged by the offline rules; a customer is its billing profile, and there is no
+/// customer list (404).
 protocol ServesNoRules: ProfileService {}
 
 extension ServesNoRules {
+    func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer {
+        Customer(id: id, billingProfile: try await billingProfile(customerId: id, correlationId: correlationId))
+    }
+
+    func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
+        async throws(PartnerCenterError) -> CustomerPage
+    {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
         -> CountryValidationRules
     {

@@ -27,6 +27,13 @@ struct HeaderMapTests {
         #expect(header.columns.last??.name == canonical)
     }
 
+    @Test("export's read-only columns companyName and domain are accepted and hold no field")
+    func contextColumns() throws {
+        let header = try map(["customerId", "Company Name", "domain", "city"])
+        #expect(header.columns.map { $0?.name } == ["customerId", "companyName", "domain", "city"])
+        #expect(header.ignored.isEmpty)
+    }
+
     @Test("a missing customerId column is an input error")
     func missingCustomerId() {
         #expect(throws: InputError.self) { try map(["city", "state"]) }

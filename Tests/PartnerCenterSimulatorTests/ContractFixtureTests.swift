@@ -69,13 +69,35 @@ struct ContractFixtureTests {
         #expect(stored["defaultAddress"]?.objectValue?["city"] == .string("Redmond"))
     }
 
+    @Test("GET customer by ID answers the documented response's members, its billing profile included")
+    func getCustomer() async throws {
+        let harness = try await harness()
+        defer { Task { await harness.stop() } }
+        let response = try await harness.send("GET", "/v1/customers/\(Self.customer)")
+        #expect(response.status == 200)
+        let answer = try harness.json(response)
+        let documented = try Self.fixture("get-customer-by-id.response.json")
+        for member in ["id", "companyProfile", "billingProfile", "relationshipToPartner", "attributes"] {
+            #expect(answer[member] != nil, "\(member)")
+            #expect(documented[member] != nil, "\(member)")
+        }
+        let company = try #require(answer["companyProfile"]?.objectValue)
+        for member in ["tenantId", "domain", "companyName"] { #expect(company[member]?.stringValue != nil) }
+        #expect(
+            Self.shape(answer["billingProfile"]!)
+                == Self.shape(.object(try Self.fixture("get-billing-profile.response.json"))))
+    }
+
     @Test("the documented bodies parse as the client reads them")
     func clientReadsFixtures() throws {
         for name in ["get-billing-profile.response.json", "update-billing-profile.response.json"] {
             let profile = BillingProfile(document: try Self.fixture(name))
             #expect(profile.etag != nil, "\(name)")
         }
-        let customer = try Self.fixture("get-customer-by-id.response.json")
-        #expect(customer["billingProfile"]?.objectValue?["defaultAddress"] != nil)
+        let customer = try #require(Customer(document: try Self.fixture("get-customer-by-id.response.json")))
+        #expect(customer.id == "eebd1b55-5360-4438-a11d-5c06918c3014")
+        #expect(customer.domain == "abcdefgh1234.ccsctp.net")
+        #expect(customer.billingProfile?.document["defaultAddress"]?.objectValue?["city"] == .string("redmond"))
+        #expect(customer.billingProfile?.etag != nil)
     }
 }
