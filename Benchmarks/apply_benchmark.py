@@ -6,6 +6,8 @@ scripts/benchmark.sh apply. Prints one table.
 Measures (pass their names to run only some; default: all but `scale`, which takes minutes):
 - throughput: 400 rows, 50 ms latency on every request, concurrency 16; the ideal is
   concurrency / (GET latency + PUT latency) = 160 rows/s.
+- export: `export --all` of 2,000 customers at 50 ms latency, concurrency 16: customers/s, and
+  requests per customer (customer GETs and list pages); the ideal is 16 / 0.05 = 320 customers/s.
 - quota: 300 rows under a quota of BENCH_QUOTA requests a minute (default 1200), at concurrency 8
   and 32, in two quota models: the simulator's default (a bucket of one second of quota) and a
   small-burst token bucket (`--quota-burst 10 --retry-after-rounding up`) that answers with a
@@ -61,13 +63,13 @@ class Sandbox:
         path.write_text("customerId,city\n" + "".join(f"{customer},Newtown {i}\n" for i, customer in enumerate(ids)))
         return path, len(ids)
 
-    def counts(self):
-        """(all requests, requests answered 429, requests answered 200, billing-profile requests)."""
+    def counts(self, routes=PROFILE_ROUTES):
+        """(all requests, requests answered 429, requests answered 200, requests on `routes`)."""
         requests = self.get("/_sandbox/stats")["requests"]
         total = sum(sum(statuses.values()) for statuses in requests.values())
         throttled = sum(statuses.get("429", 0) for statuses in requests.values())
         accepted = sum(statuses.get("200", 0) for statuses in requests.values())
-        profile = sum(sum(requests.get(route, {}).values()) for route in PROFILE_ROUTES)
+        profile = sum(sum(requests.get(route, {}).values()) for route in routes)
         return total, throttled, accepted, profile
 
     def __enter__(self):
@@ -102,9 +104,9 @@ def peer_apply(sandbox, path, concurrency):
                   "--concurrency", str(concurrency), path], expected=(0, 1))
 
 
-def row(name, who, rows, done, run, sandbox, ideal=None, quota=None):
+def row(name, who, rows, done, run, sandbox, ideal=None, quota=None, routes=PROFILE_ROUTES):
     elapsed, cpu, rss, stdout = run
-    total, throttled, accepted, profile = sandbox.counts()
+    total, throttled, accepted, profile = sandbox.counts(routes)
     rate = done / elapsed
     return (name, who, f"{done}/{rows}", f"{rate:.1f}", f"{rate / ideal:.0%}" if ideal else "",
             f"{accepted / (quota / 60 * elapsed):.0%}" if quota else "", f"{throttled / total:.1%}",
@@ -129,6 +131,18 @@ def throughput(tool):
             done = count if who == "billing-migrate" else peer_done(run, count)
             rows.append(row("50 ms latency, c=16", who, count, done, run, sandbox, ideal=16 / 0.1))
     return rows
+
+
+def export(tool):
+    """`export --all` of 2,000 customers at 50 ms latency, concurrency 16: one request per customer
+    (GET /v1/customers/{id}) and one per page of 500, so the ideal is 16 / 0.05 = 320 customers/s."""
+    count = 2000
+    with Sandbox(tool, "--customers", str(count), "--latency-ms", "50") as sandbox, \
+            tempfile.TemporaryDirectory() as folder:
+        run = timed([tool, "export", pathlib.Path(folder) / "export.csv", "--all", "--endpoint", sandbox.base,
+                     "--quiet", "--concurrency", "16", "--journal", pathlib.Path(folder) / "export.journal"])
+        return [row("export --all, 50 ms latency, c=16 (customers)", "billing-migrate", count, count, run, sandbox,
+                    ideal=16 / 0.05, routes=("GET /v1/customers/{id}", "GET /v1/customers"))]
 
 
 def quota(tool):
@@ -232,13 +246,13 @@ def resumed(tool, finished):
     return [(name, "billing-migrate", "", "", "", "", "", "", f"{cpu:.2f} s in all", f"{rss:.0f}")]
 
 
-MEASURES = {"throughput": throughput, "quota": quota, "reviewed": reviewed, "scale": scale,
+MEASURES = {"throughput": throughput, "export": export, "quota": quota, "reviewed": reviewed, "scale": scale,
             "resume": lambda tool: resumed(tool, True), "resume_partial": lambda tool: resumed(tool, False)}
 
 
 def main():
     tool = sys.argv[1]
-    which = sys.argv[2:] or ["throughput", "quota", "reviewed", "resume", "resume_partial"]
+    which = sys.argv[2:] or ["throughput", "export", "quota", "reviewed", "resume", "resume_partial"]
     rows = []
     for name in which:
         rows += MEASURES[name](tool)
