@@ -242,7 +242,7 @@ public final class HTMLReportWriter: RowSink {
         background: #f6f8fa; cursor: pointer; }
         .filters button[aria-pressed="true"] { background: #1f2328; color: #fff; }
         .filters input { font: inherit; padding: .3rem .7rem; border: 1px solid #d0d7de; border-radius: 1rem; \
-        min-width: 16rem; }
+        min-width: 19rem; }
         .name { font-weight: 600; }
         table.rows thead th { border-bottom: 2px solid #d0d7de; position: sticky; top: 0; background: #fff; }
         table.rows tbody tr { border-bottom: 1px solid #eaeef2; }
