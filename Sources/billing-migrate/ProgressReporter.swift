@@ -43,6 +43,10 @@ final class ProgressReporter: Sendable {
         let (done, failures) = progress.snapshot
         let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         let rate = Double(done) / seconds
+        guard progress.total > 0 else {
+            // `export --all`: the number of customers is not known until the last page.
+            return "\(command.rawValue): \(done) rows, \(String(format: "%.1f", rate)) rows/s, \(failures) not ok"
+        }
         let left = max(0, progress.total - done)
         let eta = rate > 0 ? Self.clock(Double(left) / rate) : "?"
         return
