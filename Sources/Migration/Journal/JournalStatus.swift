@@ -14,6 +14,8 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
     public let isComplete: Bool
     /// When the journal was last written, ISO 8601.
     public let lastWritten: String
+    /// `export`: the customers whose rows it records.
+    public let exported: Int
 
     /// Reads the journal at `path`.
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read as a journal.
@@ -25,6 +27,7 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
         for outcome in replay.outcomes.values { outcomes[outcome.outcome, default: 0] += 1 }
         self.outcomes = outcomes
         inDoubt = replay.pendingIntents.count
+        exported = replay.exported.count
         isComplete = replay.complete != nil
         lastWritten =
             (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
@@ -36,6 +39,17 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let header else { return "\(path): empty journal; no run has started with it." }
+        if header.command == Command.export.rawValue {
+            return [
+                "journal  \(path)",
+                "export   \(header.input)",
+                "started  \(header.started) by billing-migrate \(header.toolVersion)",
+                "last     \(lastWritten)",
+                "exported \(exported) customers recorded",
+                "state    run the same export again with this journal: it writes these rows from the journal and "
+                    + "reads only the customers still to do",
+            ].joined(separator: "\n")
+        }
         var lines = [
             "journal  \(path)",
             "input    \(header.input) (SHA-256 \(header.inputSHA256.prefix(16))…, \(header.rows) rows)",

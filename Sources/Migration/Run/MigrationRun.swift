@@ -88,6 +88,11 @@ public struct MigrationRun {
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
+        if open.replay.header?.command == Command.export.rawValue {
+            throw RunRefusal(
+                .input,
+                "\(open.journal.path) is an export's journal, not a run's; give this run a --journal of its own.")
+        }
         if let header = open.replay.header, header.inputSHA256 != open.digest, !configuration.force {
             throw RunRefusal(
                 .input,
