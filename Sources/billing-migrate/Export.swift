@@ -57,13 +57,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The --customers file's field separator: one character, or 'tab'.", valueName: "char"))
     var delimiter: String = ","
 
-    @Option(
-        name: .customLong("report"),
-        help: ArgumentHelp(
-            "Write a report of every customer read (exported or failed); the format comes from the extension: "
-                + ".json, .csv, .md, .html. Repeatable.", valueName: "file"), completion: .file())
-    var reports: [String] = []
-
+    @OptionGroup var report: ReportOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var run: RunOptions
 
@@ -71,16 +65,18 @@ struct Export: AsyncParsableCommand {
         guard (customers != nil) != all else {
             throw ValidationError("export needs one of --customers FILE (the customers to export) or --all.")
         }
-        for path in reports where ReportFormat(path: path) == nil {
+        if report.failedRows != nil, customers == nil {
             throw ValidationError(
-                "--report \(path): the report format comes from the extension; use one of \(ReportFormat.extensions).")
+                "--failed-rows copies the rows of the --customers file that could not be exported; --all has no such "
+                    + "file (the --report files list the customers that failed).")
         }
         _ = try InputFormatOptions.delimiterByte(delimiter)
     }
 
     func run() async throws {
         var command = BatchCommand(
-            command: .export, input: customers ?? "", connection: connection, run: run, reports: reports)
+            command: .export, input: customers ?? "", connection: connection, run: run, reports: report.reports,
+            failedRows: report.failedRows)
         command.configure = { [output, journal, raw, noBom, force, delimiter] configuration in
             configuration.export.output = output
             configuration.export.raw = raw

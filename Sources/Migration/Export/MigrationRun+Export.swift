@@ -19,6 +19,8 @@ extension MigrationRun {
         files.writes("the exported file", configuration.export.output)
         files.writes("--journal", configuration.journalPath)
         for path in configuration.reports { files.writes("--report", path) }
+        files.writes("--failed-rows", configuration.failedRows)
+        for path in configuration.alsoWrites { files.writes(path.role, path.path) }
         try files.checkDistinct()
 
         var digest = Self.allCustomersDigest
@@ -55,8 +57,9 @@ extension MigrationRun {
         let sink = SinkGroup(
             [display]
                 + (try ReportFormat.writers(
-                    reports: configuration.reports, failedRows: nil, command: .export, input: configuration.input,
-                    csv: configuration.input, options: configuration.inputOptions)))
+                    reports: configuration.reports, failedRows: fromFile ? configuration.failedRows : nil,
+                    command: .export, input: configuration.input, csv: configuration.input,
+                    options: configuration.inputOptions)))
 
         let service = self.service
         if let problem = await stop.cancellable({ await Self.preflight(service, country: Self.preflightCountry) })
