@@ -65,7 +65,10 @@ extension Simulator {
             }
             await state.editAfterFirstRead(customerId: id)
             return PartnerFD.json(
-                .object(customer(id, billing: served(stored.document, id: id, state: state), withBilling: true)))
+                .object(
+                    customer(
+                        id, billing: served(stored.document, id: id, state: state),
+                        withBilling: !configuration.customerWithoutBillingProfile)))
         }
     }
 

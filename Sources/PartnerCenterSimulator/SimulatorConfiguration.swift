@@ -99,6 +99,9 @@ public struct SimulatorConfiguration: Sendable {
     public var emptyPutAnswer = false
     /// How `GET /v1/customers` points to its next page. Default ``CustomerPaging/relativeLink``.
     public var customerPaging = CustomerPaging.relativeLink
+    /// `GET /v1/customers/{id}` answers without the customer's `billingProfile` (the documents show
+    /// it; a service may leave it out, as the list's items do). Default `false`.
+    public var customerWithoutBillingProfile = false
     /// The largest page `GET /v1/customers` answers, whatever `size` asks (Partner Center's is
     /// 500). Default 500.
     public var customerPageLimit = 500

@@ -93,6 +93,8 @@ struct Sandbox: AsyncParsableCommand {
                 + "continuationToken only). Default relative.", valueName: "relative|versioned|token"),
         transform: choice)
     var customerPaging = SimulatorConfiguration.CustomerPaging.relativeLink
+    @Flag(help: "Answer GET /v1/customers/{id} without the customer's billingProfile.")
+    var customerWithoutBillingProfile = false
     @Option(help: "The largest page GET /v1/customers answers, whatever size asks (Partner Center's is 500).")
     var customerPageLimit = 500
 
@@ -148,6 +150,7 @@ struct Sandbox: AsyncParsableCommand {
         configuration.emptyPutAnswer = emptyPutAnswer
         configuration.customerPaging = customerPaging
         configuration.customerPageLimit = customerPageLimit
+        configuration.customerWithoutBillingProfile = customerWithoutBillingProfile
         if let seedFile {
             guard let data = FileManager.default.contents(atPath: seedFile) else {
                 throw ConfigurationError("--seed-file \(seedFile): cannot read it.")

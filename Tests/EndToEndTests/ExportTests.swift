@@ -42,6 +42,39 @@ struct ExportTests {
         }
     }
 
+    /// The ways Partner Center may answer the customer calls otherwise than the documents show.
+    enum Variant: String, CaseIterable, Sendable {
+        case byteOrderMark, withoutBillingProfile
+    }
+
+    @Test(
+        "export writes the same file when every answer starts with a BOM, or the customer comes without its billing profile",
+        arguments: Variant.allCases)
+    func variants(variant: Variant) async throws {
+        let plain = try await SimulatorFixture.start(rows: 120) { $0.customerPageLimit = 50 }
+        let other = try await SimulatorFixture.start(rows: 120) {
+            $0.customerPageLimit = 50
+            $0.bom = variant == .byteOrderMark
+            $0.customerWithoutBillingProfile = variant == .withoutBillingProfile
+        }
+        try await stopping(plain) {
+            try await stopping(other) {
+                let expected = plain.folder.appendingPathComponent("export.csv").path
+                let output = other.folder.appendingPathComponent("export.csv").path
+                #expect(try await plain.run(["export", expected, "--all", "--quiet"]).status == 0)
+                let result = try await other.run(["export", output, "--all", "--quiet"])
+                #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+                #expect(
+                    try Data(contentsOf: URL(fileURLWithPath: output))
+                        == Data(contentsOf: URL(fileURLWithPath: expected)))
+                let stats = await other.simulator.stats()
+                #expect(stats.count(Self.customerGET, status: 200) == 120)
+                // Without the billing profile in the customer's answer, it is read on its own, once.
+                #expect(stats.count(Self.billingGET, status: 200) == (variant == .withoutBillingProfile ? 120 : 0))
+            }
+        }
+    }
+
     @Test("applying an unmodified export sends no PUT; an edited cell changes exactly that field")
     func applyExport() async throws {
         let fixture = try await SimulatorFixture.start(rows: 40)
@@ -137,7 +170,10 @@ struct ExportTests {
                 + "E,\(ids[0]),again\r\n").write(toFile: list, atomically: true, encoding: .utf8)
             let output = fixture.folder.appendingPathComponent("export.csv").path
             let report = fixture.folder.appendingPathComponent("export.json").path
-            let result = try await fixture.run(["export", output, "--customers", list, "--report", report])
+            let failedRows = fixture.folder.appendingPathComponent("failed.csv").path
+            let result = try await fixture.run([
+                "export", output, "--customers", list, "--report", report, "--failed-rows", failedRows,
+            ])
             #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("line 3: error [partner-center] customer \(missing)"))
             #expect(result.stdout.contains("line 4: error [customer-id-format]"))
@@ -150,6 +186,10 @@ struct ExportTests {
                 try JSONValue(parsing: Array(Data(contentsOf: URL(fileURLWithPath: report)))).objectValue)
             let outcomes = json["rows"]?.arrayValue?.compactMap { $0.objectValue?["outcome"]?.stringValue }
             #expect(outcomes == ["exported", "failed", "invalid", "exported", "skipped"])
+            // The rows to export again, under the list's own header.
+            #expect(
+                try String(contentsOfFile: failedRows, encoding: .utf8)
+                    == "Customer,customerId,note\r\nB,\(missing),y\r\nC,not-a-guid,z\r\n")
 
             // The neutralized cell reads back as the value: applying the file changes nothing.
             let applied = try await fixture.run(["plan", output, "--quiet"])
