@@ -97,6 +97,8 @@ let package = Package(
             dependencies: [
                 "PartnerCenter", "PartnerCenterSimulator", "AddressRules", "JSONDocument",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
