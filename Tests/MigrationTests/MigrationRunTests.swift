@@ -150,6 +150,36 @@ struct MigrationRunTests {
         #expect(sink.rows.map(\.outcome) == Self.repeated(.wouldChange, 8))
     }
 
+    @Test(
+        "a row held up stops the run from taking new rows once the results waiting behind it fill the window",
+        .timeLimit(.minutes(1)))
+    func reorderWindow() async throws {
+        let fixture = try Fixture(rows: 40)
+        defer { fixture.remove() }
+        let customers = fixture.customers
+        let fake = FakePartnerCenter(customers: customers)
+        fake.hold([customers[0]])
+        var configuration = Self.plan(fixture, concurrency: 4)
+        configuration.reorderWindow = 5
+        let progress = RunProgress()
+        let observer = Task {
+            // With the first row held, the window's 5 results and the 3 rows that were in flight
+            // when it filled finish: 1 + 5 + 3 reads, and no more until the held row is done.
+            let filled = await Self.eventually { progress.snapshot.done >= 8 }
+            let more = await fake.wait(timeout: .milliseconds(300)) { $0.totalGets > 9 }
+            let gets = fake.calls.totalGets
+            fake.releaseAll()
+            return (filled, more, gets)
+        }
+        let (_, sink) = try await Self.execute(configuration, fake, progress: progress)
+        let (filled, more, gets) = await observer.value
+        #expect(filled)
+        #expect(!more, "no row was started while the window was full")
+        #expect(gets == 9)
+        #expect(fake.calls.totalGets == 40)
+        #expect(sink.rows.map(\.customerId) == customers)
+    }
+
     // MARK: - Stops
 
     @Test("a spent retry budget stops the run: rows not started are not-started, exit 3", .timeLimit(.minutes(1)))

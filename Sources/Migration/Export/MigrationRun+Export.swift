@@ -87,10 +87,11 @@ extension MigrationRun {
             service: service, planner: Planner(allowCountryChange: false),
             rules: CountryRulesCache(service: service, logger: logger), journal: nil, maxConflictRetries: 0,
             logger: logger)
-        let runner = BatchRunner(
+        var runner = BatchRunner(
             command: .export, path: configuration.input, options: configuration.inputOptions, processor: processor,
             duplicates: InputSurvey(), replay: nil, concurrency: max(1, configuration.concurrency), stop: stop,
             progress: progress)
+        runner.reorderWindow = configuration.reorderWindow
         let recorder = journal?.journal
         let outcome = try await runner.export(source, done: journal?.replay.exported ?? [], sink: sink) { result in
             guard let row = JournalEntry.Exported(result) else { return }

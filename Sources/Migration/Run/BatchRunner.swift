@@ -33,6 +33,12 @@ public struct BatchRunner {
     var savedPlan: SavedPlanFile?
     /// `--force`: rows edited since an earlier run of the journal are done again.
     var force = false
+    /// The most results held back for file order (finished while a row before them is still under
+    /// way) before the run stops taking new rows until that row is done. A row stuck in a long
+    /// retry would otherwise let the rows after it pile up in memory: at thousands of rows a
+    /// second, a single request held to its 60 s timeout cost over 200 MiB.
+    var reorderWindow = BatchRunner.defaultReorderWindow
+    static let defaultReorderWindow = 8192
 
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
@@ -81,7 +87,7 @@ public struct BatchRunner {
     }
 
     /// The loop every kind of run shares: rows taken from `next` one at a time, at most
-    /// `concurrency` in flight, results handed to `inOrder` (when given), then to `sink`, in file order.
+    /// `concurrency` in flight and at most ``reorderWindow`` results held back, results handed to `inOrder` (when given), then to `sink`, in file order.
     func drive<Row>(
         sink: any RowSink, next: () async throws -> Row?,
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
@@ -124,6 +130,7 @@ public struct BatchRunner {
                 try await emit(done, processed.result)
             }
             while let row = try await next() {
+                while running > 0, ordered.heldBack >= reorderWindow { try await settleOne() }
                 let index = sequence
                 sequence += 1
                 if let why = stop.stopReason {
@@ -226,6 +233,9 @@ public struct BatchRunner {
 struct OrderedResults {
     private var next = 0
     private var waiting: [Int: RowResult] = [:]
+
+    /// Results finished but held until a row before them is in.
+    var heldBack: Int { waiting.count }
 
     /// Adds the result of row `sequence`; returns every result now ready, in order.
     mutating func add(_ sequence: Int, _ result: RowResult) -> [RowResult] {

@@ -140,6 +140,7 @@ public struct MigrationRun {
             stop: stop, progress: progress)
         runner.savedPlan = configuration.savedPlan
         runner.force = configuration.force
+        runner.reorderWindow = configuration.reorderWindow
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         // Complete only when no row is left to do: not after a stop, nor with transient failures.

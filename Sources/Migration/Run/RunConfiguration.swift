@@ -31,6 +31,9 @@ public struct RunConfiguration: Sendable {
     public var planInput: String?
     /// The plan, once ``MigrationRun/execute(display:stop:progress:)`` has read and checked it.
     public var savedPlan: SavedPlanFile?
+    /// The most finished results a run holds back for file order behind a row still under way
+    /// (``BatchRunner/reorderWindow``); not an option, tests lower it.
+    var reorderWindow = BatchRunner.defaultReorderWindow
     /// `--report` paths; each file's format comes from its extension.
     public var reports: [String] = []
     /// `--failed-rows`: a corrections file of the rows that need attention.
