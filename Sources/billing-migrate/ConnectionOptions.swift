@@ -60,9 +60,14 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// Connections beyond `--concurrency`, for the calls a run makes beside its rows.
+    static let spareConnections = 4
+
     /// A live client, and what to close when the run is over.
     func connect(logger: Logger) async throws -> Connection {
-        let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency)
+        // A connection per row in flight, and spare ones: country rules fetched while rows read
+        // their profiles do not queue behind them.
+        let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency + Self.spareConnections)
         var simulator: RunningSimulator?
         let endpoint: String
         let tokens: any TokenProvider

@@ -121,6 +121,38 @@ struct RulesLayeringTests {
         #expect(await address(simulator, 6)["state"] == .string("WA"))
     }
 
+    @Test(
+        "country rules are asked once a run: the preflight's US never again, and a country the row sets while its profile is read"
+    )
+    func rulesFetchedOnceAndEarly() async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.seedCustomers = Self.customers
+        configuration.faults.latency = .milliseconds(100)
+        let simulator = try await RunningSimulator.start(configuration)
+        let folder = try temporaryDirectory()
+        defer { Task { await simulator.stop() } }
+        let input = folder.appendingPathComponent("corrections.csv").path
+        try """
+        customerId,country,city
+        \(Self.customers[3].customerId),,Houston
+        \(Self.customers[5].customerId),US,Seattle
+        \(Self.customers[0].customerId),GB,Glasgow
+
+        """.write(toFile: input, atomically: true, encoding: .utf8)
+        // One row at a time: two requests in flight at once can only be a row's read and the
+        // rules of the country it sets.
+        let output = try await ToolRunner.start(
+            ["plan", input, "--endpoint", simulator.baseURL, "--concurrency", "1"],
+            environment: SimulatorFixture.environment
+        ).finish()
+        #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+        #expect(output.summaryCount("would-change") == 3, "\(output.stdout)")
+        let stats = await simulator.stats()
+        #expect(stats.count("GET /v1/countryvalidationrules/{iso2}") == 2, "US by the preflight, then GB")
+        #expect(stats.count("GET /v1/customers/{id}/profiles/billing") == 3)
+        #expect(stats.peakInFlight == 2, "GB's rules asked while its row's profile was read")
+    }
+
     @Test("a required flag and a pattern Partner Center leaves empty lift the offline table's refusals")
     func customRules() async throws {
         let rules = try SimulatorCountryRules(

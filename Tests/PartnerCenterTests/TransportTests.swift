@@ -15,7 +15,7 @@ struct TransportTests {
 
     @Test("a body trickled a byte at a time cannot hold the request open past its timeout")
     func trickledBody() async throws {
-        try await TricklingServer.serving(body: .milliseconds(20)) { url in
+        try await TricklingServer.serving(body: .milliseconds(150)) { url in
             try await expectTimedOut(url)
         }
     }
@@ -52,7 +52,7 @@ struct TransportTests {
         try await transport.shutdown()
         #expect(failure == .ambiguous("no complete answer within 0.4 s"))
         #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(8), "ended by the timeout, well before the 9.6 s the trickled body would take")
     }
 }
 

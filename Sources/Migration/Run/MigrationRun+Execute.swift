@@ -51,7 +51,7 @@ extension MigrationRun {
                     """)
             }
         }
-        let run = MigrationRun(configuration: configuration, service: service, logger: logger)
+        let run = MigrationRun(configuration: configuration, service: service, logger: logger, rules: rules)
         return try await run.execute(csv: csv, display: display, stop: stop, progress: progress)
     }
 
@@ -85,7 +85,9 @@ extension MigrationRun {
         }
         let service = self.service
         if journal?.isComplete != true || configuration.force,
-            let problem = await stop.cancellable({ await Self.preflight(service, country: Self.preflightCountry) })
+            let problem = await stop.cancellable({ [rules] in
+                await Self.preflight(service, country: Self.preflightCountry, keepingIn: rules)
+            })
                 ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
         {
             journal?.discardIfUnused()
@@ -154,7 +156,7 @@ extension MigrationRun {
         var dryRun = configuration
         dryRun.command = .plan
         dryRun.journalPath = nil
-        let run = MigrationRun(configuration: dryRun, service: service, logger: logger)
+        let run = MigrationRun(configuration: dryRun, service: service, logger: logger, rules: rules)
         guard
             let report = try? await run.run(
                 survey: survey, journal: nil, sink: SinkGroup([]), stop: stop,

@@ -8,11 +8,21 @@ public struct MigrationRun {
     public let configuration: RunConfiguration
     public let service: any ProfileService
     public let logger: Logger
+    /// Partner Center's country rules as the run fetches them: shared by the preflight, the dry
+    /// run of `--max-changes` and the rows.
+    let rules: CountryRulesCache
 
     public init(configuration: RunConfiguration, service: any ProfileService, logger: Logger) {
+        self.init(
+            configuration: configuration, service: service, logger: logger,
+            rules: CountryRulesCache(service: service, logger: logger))
+    }
+
+    init(configuration: RunConfiguration, service: any ProfileService, logger: Logger, rules: CountryRulesCache) {
         self.configuration = configuration
         self.service = service
         self.logger = logger
+        self.rules = rules
     }
 
     /// What a finished (or stopped) run did.
@@ -130,7 +140,7 @@ public struct MigrationRun {
         let journal = open.map { ($0.journal, $0.replay) }
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
-            rules: CountryRulesCache(service: service, logger: logger), journal: journal?.0,
+            rules: rules, journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
             etagPlacement: configuration.etagPlacement, trustPlannedETags: configuration.trustETag, logger: logger)
         var runner = BatchRunner(
@@ -157,10 +167,15 @@ public struct MigrationRun {
     }
 
     /// One authenticated call before the batch, so that broken credentials end the run at once.
+    /// - Parameter cache: keeps the rules it answered, so that the rows do not ask for them again.
     /// - Returns: `nil` when Partner Center answered; otherwise what to tell the operator.
-    public static func preflight(_ service: any ProfileService, country: String) async -> String? {
+    static func preflight(_ service: any ProfileService, country: String, keepingIn cache: CountryRulesCache? = nil)
+        async -> String?
+    {
         do {
-            _ = try await service.countryValidationRules(country, correlationId: UUID().uuidString.lowercased())
+            let rules = try await service.countryValidationRules(
+                country, correlationId: UUID().uuidString.lowercased())
+            await cache?.keep(rules, for: country)
             return nil
         } catch {
             switch error.kind {

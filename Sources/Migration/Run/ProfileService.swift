@@ -48,13 +48,24 @@ actor CountryRulesCache {
         }
         pending[key] = task
         let rules = await task.value
+        remember(rules, for: key)
+        pending[key] = nil
+        return rules
+    }
+
+    /// Keeps rules the run already has (the preflight's answer), so that no row asks for them again.
+    func keep(_ answer: CountryValidationRules, for country: String) {
+        let key = country.uppercased()
+        guard known[key] == nil, pending[key] == nil else { return }
+        remember(answer.compiled(table: table), for: key)
+    }
+
+    private func remember(_ rules: ServedRules?, for key: String) {
         for unusable in rules?.unusablePatterns ?? [] {
             let message = "Partner Center's \(unusable.member) for \(key) does not compile (\(unusable.reason)); "
             logger?.warning(
                 "\(message)that check is skipped for \(key) in this run", metadata: ["pattern": "\(unusable.source)"])
         }
         known[key] = rules
-        pending[key] = nil
-        return rules
     }
 }
