@@ -50,12 +50,14 @@ struct RetryTests {
     }
 
     /// Drives `limiter` for `seconds` ticks against a token bucket of `quota` requests a second
-    /// (no burst beyond one second's), `demand` requests offered per 10 ms step; the accepted and
-    /// throttled counts.
+    /// holding `burst` tokens (one second's by default), `demand` requests offered per 10 ms step;
+    /// the accepted and throttled counts.
     private static func drive(
-        _ limiter: AdaptiveRateLimiter, _ clock: ManualClock, quota: Double, seconds: Int, demand: Int = 1
+        _ limiter: AdaptiveRateLimiter, _ clock: ManualClock, quota: Double, burst: Double? = nil, seconds: Int,
+        demand: Int = 1
     ) async throws -> (accepted: Int, throttled: Int) {
-        var tokens = quota
+        let capacity = burst ?? quota
+        var tokens = capacity
         var last = clock.now()
         var accepted = 0
         var throttled = 0
@@ -64,7 +66,7 @@ struct RetryTests {
             for _ in 0..<demand {
                 try await limiter.acquire()
                 let now = clock.now()
-                tokens = min(quota, tokens + Double((now - last).nanosecondsValue) / 1e9 * quota)
+                tokens = min(capacity, tokens + Double((now - last).nanosecondsValue) / 1e9 * quota)
                 last = now
                 if tokens >= 1 {
                     tokens -= 1
@@ -95,6 +97,38 @@ struct RetryTests {
         // The quota doubles: the pace probes up to it.
         let (more, _) = try await Self.drive(limiter, clock, quota: 40, seconds: 120, demand: 3)
         #expect(Double(more) > 0.8 * 40 * 120, "\(more)")
+    }
+
+    @Test("a bucket of half a second's quota: the ramp's overshoot is taken back at once, and the quota is used")
+    func limiterSmallBurst() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(clock: clock)
+        let (accepted, throttled) = try await Self.drive(limiter, clock, quota: 20, burst: 10, seconds: 60, demand: 3)
+        #expect(Double(accepted) >= 0.9 * 20 * 60, "at least 90 % of the quota used: \(accepted)")
+        #expect(Double(throttled) < 0.05 * Double(accepted + throttled), "under 5 % throttled: \(throttled)")
+        let rate = try #require(await limiter.rate)
+        #expect(rate > 17 && rate < 21.5, "paced just under the quota: \(rate)")
+    }
+
+    @Test("a throttle while the pace ramps up takes it two steps back at once, not at the end of the tick")
+    func rampOvershootTakenBack() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(clock: clock)
+        for _ in 0..<10 {
+            try await limiter.acquire()
+            await limiter.recordSuccess()
+        }
+        await limiter.recordThrottle()
+        // Requests wait for their slots, none throttled: the pace ramps up tick after tick.
+        for _ in 0..<60 {
+            try await limiter.acquire()
+            await limiter.recordSuccess()
+        }
+        let ramped = try #require(await limiter.rate)
+        #expect(ramped > 12, "ramped up from the first guess of 10: \(ramped)")
+        await limiter.recordThrottle()
+        let after = try #require(await limiter.rate)
+        #expect(after < ramped * 0.7, "\(ramped) -> \(after)")
     }
 
     @Test("throttles that do not depend on the rate lower the pace a few times, then are mostly ignored")

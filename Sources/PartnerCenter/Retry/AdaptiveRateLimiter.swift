@@ -10,10 +10,11 @@
 /// | open (no pace) | a 429 | pace at the successes of the last second (a first guess, low: the rest of the opening burst is still in flight) | ramping, settling |
 /// | ramping, settling | the first tick after the first 429 ends | pace at least at the successes answered in it (the opening burst's); throttles in it are the opening burst's | ramping |
 /// | ramping | a tick without a 429 in which a request waited for its slot | pace × `rampUp` (1.25) | ramping |
-/// | ramping or paced | a tick with a 429 | estimate = what Partner Center accepted in it (per second; or the mean of it and the tick before, when higher); pace = `target` (0.95) × estimate | paced |
+/// | ramping, after settling | a 429 | at once, not at the end of the tick: pace ÷ `rampUp`² (two steps back: the quota's bucket can hide an overshoot for a tick or two) | paced |
+/// | ramping or paced | a tick with a 429 | estimate = what Partner Center accepted in it (per second; or the mean of it and the tick before, when higher); pace = `target` (0.95) × estimate, never above the pace of the moment | paced |
 /// | paced | a tick without a 429 in which a request waited for its slot | estimate × (1 + `probe`), pace likewise (1 % a second) | paced |
 /// | ramping or paced | a tick without a 429 in which no request waited for a slot | nothing: the run, not the pace, is the limit | same |
-/// | paced | a tick with a 429 after 4 lowerings in a row (fewer than 5 throttle-free ticks between them), in which Partner Center let through at least 85 % of the pace | when a request waited for its slot, pace × `rampUp`: lowering the pace did not stop the throttles, so they do not depend on the rate (a server failing a share of all requests; the throttled requests are retried) | paced |
+/// | paced | a tick with a 429 after 4 lowerings in a row (fewer than 5 throttle-free ticks between them) that took the pace to 85 % of their highest estimate or less, in which Partner Center let through at least 85 % of the pace (a quota throttling at the pace never does both) | when a request waited for its slot, pace × `rampUp`: lowering the pace did not stop the throttles, so they do not depend on the rate (a server failing a share of all requests; the throttled requests are retried) | paced |
 ///
 /// A 429 does not pause every other request for its `Retry-After`; the throttled request itself
 /// waits it out (``RetryPolicy``). `--rate-limit` caps the pace in every state.
@@ -69,6 +70,9 @@ public actor AdaptiveRateLimiter {
     private var loweredInARow = 0
     /// Throttle-free ticks in a row since then.
     private var cleanTicks = 0
+    /// The highest estimate since the lowerings in a row began: throttles count as independent
+    /// of the rate only once lowering has taken the pace well under it.
+    private var seriesPeak: Double?
     /// Lowerings in a row (with fewer than ``cleanTicksToForget`` throttle-free ticks between
     /// them) after which throttles count as independent of the rate.
     static let loweringsBeforeIgnoring = 4
@@ -109,6 +113,17 @@ public actor AdaptiveRateLimiter {
         let now = clock.now()
         advance(to: now)
         tick.throttled += 1
+        if state == .ramping, !tick.settling, let current = rate {
+            // The ramp went over the quota: back under it now, not at the end of the tick (every
+            // request until then would be throttled too), to the pace of two steps back (the
+            // quota's bucket can hide an overshoot for a tick or two).
+            let held = max(configuration.minimumRate, current / (configuration.rampUp * configuration.rampUp))
+            estimate = held
+            rate = held
+            state = .paced
+            seriesPeak = held
+            return
+        }
         guard state == .open else { return }
         let inLastSecond = accepted.reversed().prefix { now - $0 <= .seconds(1) }.count
         rate = max(configuration.minimumRate, Double(inLastSecond))
@@ -157,6 +172,9 @@ public actor AdaptiveRateLimiter {
         let independent =
             loweredInARow >= Self.loweringsBeforeIgnoring
             && Double(ended.accepted) >= current * seconds * 0.85 - 1
+            && current <= (seriesPeak ?? .infinity) * 0.85
+        // Once so, they stay so while Partner Center keeps accepting about the pace.
+        if independent { seriesPeak = nil }
         if ended.throttled > 0, !independent {
             loweredInARow += 1
             cleanTicks = 0
@@ -165,13 +183,17 @@ public actor AdaptiveRateLimiter {
             let measured = Double(max(ended.accepted, (ended.accepted + previousAccepted) / 2)) / seconds
             let estimate = max(configuration.minimumRate, measured)
             self.estimate = estimate
-            rate = max(configuration.minimumRate, estimate * configuration.target)
+            seriesPeak = max(seriesPeak ?? 0, estimate)
+            rate = max(configuration.minimumRate, min(current, estimate * configuration.target))
             state = .paced
             return
         }
         if ended.throttled == 0 {
             cleanTicks += 1
-            if cleanTicks >= Self.cleanTicksToForget { loweredInARow = 0 }
+            if cleanTicks >= Self.cleanTicksToForget {
+                loweredInARow = 0
+                seriesPeak = nil
+            }
         } else {
             cleanTicks = 0
         }
