@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Migration
+import PartnerCenter
 
 /// Shows a run's progress on stderr: a live line (done/total, rate, ETA, failures) redrawn in
 /// place when `live`, or a line every few seconds otherwise (cron, `--log-format json`).
@@ -41,7 +42,7 @@ final class ProgressReporter: Sendable {
 
     static func line(command: Command, progress: RunProgress, elapsed: Duration) -> String {
         let (done, failures) = progress.snapshot
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.inSeconds)
         let rate = Double(done) / seconds
         guard progress.total > 0 else {
             // `export --all`: the number of customers is not known until the last page.

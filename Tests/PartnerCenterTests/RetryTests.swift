@@ -66,7 +66,7 @@ struct RetryTests {
             for _ in 0..<demand {
                 try await limiter.acquire()
                 let now = clock.now()
-                tokens = min(capacity, tokens + Double((now - last).nanosecondsValue) / 1e9 * quota)
+                tokens = min(capacity, tokens + (now - last).inSeconds * quota)
                 last = now
                 if tokens >= 1 {
                     tokens -= 1

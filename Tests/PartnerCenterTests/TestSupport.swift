@@ -10,7 +10,7 @@ final class ManualClock: RunClock {
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     func now() -> Duration { state.withLock { $0.now } }
-    func date() -> Date { start.addingTimeInterval(Double(now().nanosecondsValue) / 1e9) }
+    func date() -> Date { start.addingTimeInterval(now().inSeconds) }
     func sleep(for duration: Duration) async throws {
         state.withLock { state in
             state.sleeps.append(duration)
@@ -23,10 +23,6 @@ final class ManualClock: RunClock {
 
     /// Every sleep so far.
     var sleeps: [Duration] { state.withLock { $0.sleeps } }
-}
-
-extension Duration {
-    var nanosecondsValue: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 
 /// Keeps every log line, with its metadata, for assertions.

@@ -139,10 +139,7 @@ extension MigrationRun {
     }
 
     /// A duration as the options write it: `0.5s`, `300s`.
-    static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return String(format: "%gs", Double(seconds) + Double(attoseconds) / 1e18)
-    }
+    static func seconds(_ duration: Duration) -> String { duration.secondsText + "s" }
 
     /// For `--max-changes`: the plan's row count, or a dry run first (reads only, under the run's
     /// own stop: a signal, the deadline or a spent retry budget stops it, and the run then ends

@@ -159,8 +159,7 @@ public actor AdaptiveRateLimiter {
     /// Judges a tick that has ended.
     private func close(_ ended: Tick) {
         guard state != .open, let current = rate else { return }
-        let seconds =
-            Double(configuration.tick.components.seconds) + Double(configuration.tick.components.attoseconds) / 1e18
+        let seconds = configuration.tick.inSeconds
         if ended.settling {
             // The opening burst's successes, answered in this tick, are a better first guess.
             rate = max(current, Double(ended.accepted) / seconds)

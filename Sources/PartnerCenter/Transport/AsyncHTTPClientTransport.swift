@@ -103,18 +103,3 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         return .ambiguous(String(describing: error))
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    /// The duration in seconds as a person writes it: `60`, `0.4`.
-    var secondsText: String {
-        let (seconds, attoseconds) = components
-        guard attoseconds != 0 else { return "\(seconds)" }
-        return "\(Double(seconds) + Double(attoseconds) / 1e18)"
-    }
-}
