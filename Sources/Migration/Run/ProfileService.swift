@@ -41,16 +41,29 @@ actor CountryRulesCache {
     func rules(for country: String, correlationId: String) async -> ServedRules? {
         let key = country.uppercased()
         if let cached = known[key] { return cached }
-        if let task = pending[key] { return await task.value }
+        return await fetch(key, correlationId: correlationId).value
+    }
+
+    /// Starts fetching `country`'s rules, unless they are known or on their way, without waiting
+    /// for them: a row that sets the country asks while its profile is read.
+    func prefetch(_ country: String, correlationId: String) {
+        let key = country.uppercased()
+        guard known[key] == nil else { return }
+        _ = fetch(key, correlationId: correlationId)
+    }
+
+    /// The request for `key`'s rules under way, started when there is none.
+    private func fetch(_ key: String, correlationId: String) -> Task<ServedRules?, Never> {
+        if let task = pending[key] { return task }
         let (service, table) = (self.service, self.table)
         let task = Task {
-            (try? await service.countryValidationRules(key, correlationId: correlationId))?.compiled(table: table)
+            let rules = (try? await service.countryValidationRules(key, correlationId: correlationId))?
+                .compiled(table: table)
+            await self.remember(rules, for: key)
+            return rules
         }
         pending[key] = task
-        let rules = await task.value
-        remember(rules, for: key)
-        pending[key] = nil
-        return rules
+        return task
     }
 
     /// Keeps rules the run already has (the preflight's answer), so that no row asks for them again.
@@ -67,5 +80,6 @@ actor CountryRulesCache {
                 "\(message)that check is skipped for \(key) in this run", metadata: ["pattern": "\(unusable.source)"])
         }
         known[key] = rules
+        pending[key] = nil
     }
 }

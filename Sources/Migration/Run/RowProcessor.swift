@@ -32,11 +32,11 @@ struct RowProcessor: Sendable {
         var (result, logger) = start(line: row.line, customerId: customerId)
         result.inputDigest = row.changesDigest
         let correlationId = result.correlationId ?? ""
-        // The rules of a country the row sets are fetched while its profile is read.
-        async let rulesFetched: Void = fetchRules(row.changes[.country]?.value, correlationId: correlationId)
+        if let country = row.changes[.country]?.value {
+            await rules.prefetch(country, correlationId: correlationId)
+        }
         do {
             var profile = try await service.billingProfile(customerId: customerId, correlationId: correlationId)
-            await rulesFetched
             result.companyName = profile.companyName
             if let landed = await landed(pendingIntent, in: profile, &result, logger: logger) { return landed }
             var plan = try await plan(row, profile: profile, correlationId: correlationId)
@@ -208,12 +208,6 @@ struct RowProcessor: Sendable {
         logger.info("write not confirmed; reading back", metadata: ["status": "\(failure.status ?? 0)"])
         let fresh = try await service.billingProfile(customerId: intent.customer, correlationId: intent.correlationId)
         return .readBack(fresh, failure)
-    }
-
-    /// Brings `country`'s rules into the run's cache (no request when they are there or on their way).
-    private func fetchRules(_ country: String?, correlationId: String) async {
-        guard let country else { return }
-        _ = await rules.rules(for: country, correlationId: correlationId)
     }
 
     /// The row planned against `profile`, with Partner Center's rules for its country, and its
