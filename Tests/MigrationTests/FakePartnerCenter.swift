@@ -20,6 +20,8 @@ final class FakePartnerCenter: ServesNoRules {
         var puts: [String: Int] = [:]
         /// Customers whose read has answered (or failed), in the order they did.
         var answeredGets: [String] = []
+        /// For each customer whose read has answered, how many reads had started by then.
+        var readsStartedWhenAnswered: [String: Int] = [:]
         /// Profile reads and writes under way now, and the most there ever were at once.
         var inFlight = 0
         var maxInFlight = 0
@@ -190,6 +192,7 @@ final class FakePartnerCenter: ServesNoRules {
         if let delay { try? await Task.sleep(for: delay) }
         let answer: Result<BillingProfile, PartnerCenterError> = update { state in
             state.calls.answeredGets.append(customerId)
+            state.calls.readsStartedWhenAnswered[customerId] = state.calls.totalGets
             state.calls.inFlight -= 1
             if var script = state.getScript[customerId], !script.isEmpty {
                 let scripted = script.removeFirst()
