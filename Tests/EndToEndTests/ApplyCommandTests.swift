@@ -232,7 +232,9 @@ struct ApplyCommandTests {
         }
     }
 
-    @Test("bad credentials end the run before any row, with exit 3 and what to fix")
+    @Test(
+        "bad credentials end the run before any row is written or recorded, with exit 3 and what to fix; no journal left"
+    )
     func badCredentials() async throws {
         let fixture = try await SimulatorFixture.start(rows: 3)
         try await stopping(fixture) {
@@ -242,8 +244,10 @@ struct ApplyCommandTests {
             ).finish()
             #expect(output.status == 3)
             #expect(output.stderr.contains("refused the credentials"))
+            #expect(output.stderr.contains("Nothing was written for any row"), "\(output.stderr)")
             #expect(!output.stderr.contains("expired-token"))
-            #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing") == 0)
+            #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 0)
+            #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal of no rows was left behind")
         }
     }
 

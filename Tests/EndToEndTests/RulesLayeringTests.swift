@@ -121,10 +121,9 @@ struct RulesLayeringTests {
         #expect(await address(simulator, 6)["state"] == .string("WA"))
     }
 
-    @Test(
-        "country rules are asked once a run: the preflight's US never again, and a country the row sets while its profile is read"
-    )
-    func rulesFetchedOnceAndEarly() async throws {
+    /// Plans `rows` (customer ID, country, city) one row at a time against a simulator that
+    /// answers after 100 ms; the simulator's counts.
+    private func planOneAtATime(_ rows: [(SeedCustomer, String, String)]) async throws -> SimulatorStats {
         var configuration = SimulatorConfiguration()
         configuration.seedCustomers = Self.customers
         configuration.faults.latency = .milliseconds(100)
@@ -132,24 +131,39 @@ struct RulesLayeringTests {
         let folder = try temporaryDirectory()
         defer { Task { await simulator.stop() } }
         let input = folder.appendingPathComponent("corrections.csv").path
-        try """
-        customerId,country,city
-        \(Self.customers[3].customerId),,Houston
-        \(Self.customers[5].customerId),US,Seattle
-        \(Self.customers[0].customerId),GB,Glasgow
-
-        """.write(toFile: input, atomically: true, encoding: .utf8)
-        // One row at a time: two requests in flight at once can only be a row's read and the
-        // rules of the country it sets.
+        let lines = rows.map { "\($0.0.customerId),\($0.1),\($0.2)\n" }
+        try ("customerId,country,city\n" + lines.joined()).write(toFile: input, atomically: true, encoding: .utf8)
         let output = try await ToolRunner.start(
             ["plan", input, "--endpoint", simulator.baseURL, "--concurrency", "1"],
             environment: SimulatorFixture.environment
         ).finish()
         #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
-        #expect(output.summaryCount("would-change") == 3, "\(output.stdout)")
-        let stats = await simulator.stats()
+        #expect(output.summaryCount("would-change") == rows.count, "\(output.stdout)")
+        return await simulator.stats()
+    }
+
+    @Test(
+        "the first row is read while the preflight call is answered, not after it (one row, one at a time: two in flight)"
+    )
+    func firstReadBesidePreflight() async throws {
+        let stats = try await planOneAtATime([(Self.customers[3], "", "Houston")])
+        #expect(
+            stats.count("GET /v1/countryvalidationrules/{iso2}") == 1, "the preflight's US, which the row waited for")
+        #expect(stats.peakInFlight == 2, "the row's read went out beside the preflight call")
+    }
+
+    @Test(
+        "country rules are asked once a run: the preflight's US never again, and a country the row sets while its profile is read"
+    )
+    func rulesFetchedOnceAndEarly() async throws {
+        let stats = try await planOneAtATime([
+            (Self.customers[3], "", "Houston"), (Self.customers[5], "US", "Seattle"),
+            (Self.customers[0], "GB", "Glasgow"),
+        ])
         #expect(stats.count("GET /v1/countryvalidationrules/{iso2}") == 2, "US by the preflight, then GB")
         #expect(stats.count("GET /v1/customers/{id}/profiles/billing") == 3)
+        // One row at a time: two requests in flight are a row's read beside the preflight call
+        // or beside the rules of the country the row sets; never more.
         #expect(stats.peakInFlight == 2, "GB's rules asked while its row's profile was read")
     }
 

@@ -27,6 +27,10 @@ final class FakePartnerCenter: ServesNoRules {
         var maxInFlight = 0
         /// Customers whose reads wait until ``release(_:)``.
         var held: Set<String> = []
+        /// Country rules asked for (the preflight's among them).
+        var rulesAsked = 0
+        /// Whether rules requests wait until ``releaseRules()``.
+        var rulesHeld = false
 
         var totalGets: Int { gets.values.reduce(0, +) }
         var totalPuts: Int { puts.values.reduce(0, +) }
@@ -59,6 +63,8 @@ final class FakePartnerCenter: ServesNoRules {
         var answersAfter: [String: String] = [:]
         /// The first `count` reads wait until `count` calls are in flight.
         var barrier = 0
+        /// How a rules request answers: 404 (no rules served) unless ``holdRules(answering:)`` says.
+        var rulesAnswer = PartnerCenterError(kind: .http, status: 404)
         var waiters: [UInt64: Waiter] = [:]
         var abandoned: Set<UInt64> = []
         var nextWaiter: UInt64 = 0
@@ -123,6 +129,19 @@ final class FakePartnerCenter: ServesNoRules {
         update { $0.calls.held = [] }
     }
 
+    /// Rules requests (the preflight's first) wait until ``releaseRules()``, then fail with
+    /// `error`, or with 404 (no rules served, which lets the run go on).
+    func holdRules(answering error: PartnerCenterError? = nil) {
+        update { state in
+            state.calls.rulesHeld = true
+            if let error { state.rulesAnswer = error }
+        }
+    }
+
+    func releaseRules() {
+        update { $0.calls.rulesHeld = false }
+    }
+
     /// Another writer sets `field` of `customer`'s address; the ETag changes.
     func edit(_ customer: String, _ field: String, _ value: String) {
         update { state in
@@ -178,6 +197,14 @@ final class FakePartnerCenter: ServesNoRules {
     }
 
     // MARK: - ProfileService
+
+    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
+        -> CountryValidationRules
+    {
+        update { $0.calls.rulesAsked += 1 }
+        await wait(timeout: .seconds(30)) { !$0.rulesHeld }
+        throw state.withLock { $0.rulesAnswer }
+    }
 
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
         let (barrier, delay, after) = update { state in

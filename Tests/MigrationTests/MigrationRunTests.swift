@@ -127,6 +127,58 @@ struct MigrationRunTests {
         #expect(ExitStatus(end, detailed: false) == .success)
     }
 
+    @Test(
+        "the preflight call goes out beside the first reads: rows are read while it is unanswered, nothing is written or journaled before it passes",
+        .timeLimit(.minutes(1)))
+    func preflightBesideFirstReads() async throws {
+        let fixture = try Fixture(rows: 6)
+        defer { fixture.remove() }
+        let fake = FakePartnerCenter(customers: fixture.customers)
+        fake.holdRules()
+        let running = Task {
+            let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake)
+            return (end, sink.rows)
+        }
+        #expect(await fake.wait { $0.rulesAsked == 1 && $0.answeredGets.count == 3 }, "\(fake.calls)")
+        #expect(fake.calls.totalGets == 3, "the three rows in flight wait for the preflight: no fourth is taken")
+        #expect(fake.calls.totalPuts == 0)
+        let journal = (try? String(contentsOfFile: fixture.journal, encoding: .utf8)) ?? ""
+        #expect(!journal.contains("\"intent\"") && !journal.contains("\"outcome\""), "\(journal)")
+        fake.releaseRules()
+        let (end, rows) = try await running.value
+        #expect(rows.map(\.outcome) == Self.repeated(.applied, 6))
+        #expect(fake.calls.totalPuts == 6)
+        #expect(fake.calls.rulesAsked == 1)
+        #expect(ExitStatus(end, detailed: false) == .success)
+    }
+
+    @Test(
+        "a preflight refused after the first rows were read: no row written, listed or journaled, no journal left, exit 3",
+        .timeLimit(.minutes(1)))
+    func preflightRefusedAfterReads() async throws {
+        let fixture = try Fixture(rows: 6)
+        defer { fixture.remove() }
+        let fake = FakePartnerCenter(customers: fixture.customers)
+        fake.holdRules(answering: PartnerCenterError(kind: .http, status: 401, code: "800001"))
+        let running = Task {
+            let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake)
+            return (end, sink.rows)
+        }
+        #expect(await fake.wait { $0.answeredGets.count == 3 }, "\(fake.calls)")
+        fake.releaseRules()
+        let (end, rows) = try await running.value
+        guard case .notStarted(let why) = end else {
+            Issue.record("the run went on: \(end)")
+            return
+        }
+        #expect(why.contains("refused the credentials (HTTP 401, code 800001)"), "\(why)")
+        #expect(why.contains("Nothing was written for any row"), "\(why)")
+        #expect(rows.isEmpty, "\(rows.map(\.outcome))")
+        #expect(fake.calls.totalPuts == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal of no rows was left behind")
+        #expect(ExitStatus(end, detailed: false) == .interrupted)
+    }
+
     @Test("rows that finish late are still listed in file order, every row once", .timeLimit(.minutes(1)))
     func fileOrder() async throws {
         let fixture = try Fixture(rows: 8)

@@ -61,8 +61,8 @@ extension MigrationRun {
                     command: .export, input: configuration.input, csv: configuration.input,
                     options: configuration.inputOptions)))
 
-        let service = self.service
-        if let problem = await stop.cancellable({ await Self.preflight(service, country: Self.preflightCountry) })
+        let (service, rules) = (self.service, self.rules)
+        if let problem = await stop.cancellable({ await Self.preflight(rules, country: Self.preflightCountry) })
             ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
         {
             journal?.discardIfUnused()
@@ -85,7 +85,7 @@ extension MigrationRun {
             : CustomerListSource(service: service)
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: false),
-            rules: CountryRulesCache(service: service, logger: logger), journal: nil, maxConflictRetries: 0,
+            rules: rules, journal: nil, maxConflictRetries: 0,
             logger: logger)
         var runner = BatchRunner(
             command: .export, path: configuration.input, options: configuration.inputOptions, processor: processor,

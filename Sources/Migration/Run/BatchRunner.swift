@@ -39,6 +39,9 @@ public struct BatchRunner {
     /// second, a single request held to its 60 s timeout cost over 200 MiB.
     var reorderWindow = BatchRunner.defaultReorderWindow
     static let defaultReorderWindow = 8192
+    /// The preflight call when it is made beside the first rows: no result is handed on before
+    /// it passed (``PreflightGate``).
+    var preflight: PreflightGate?
 
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
@@ -88,6 +91,7 @@ public struct BatchRunner {
 
     /// The loop every kind of run shares: rows taken from `next` one at a time, at most
     /// `concurrency` in flight and at most ``reorderWindow`` results held back, results handed to `inOrder` (when given), then to `sink`, in file order.
+    /// - Throws: ``PreflightFailed`` when ``preflight`` failed: no result was handed on.
     func drive<Row>(
         sink: any RowSink, next: () async throws -> Row?,
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
@@ -99,7 +103,10 @@ public struct BatchRunner {
         var unfinished = 0
         var ordered = OrderedResults()
         var transientFailures = 0
+        var preflight = self.preflight
         func emit(_ sequence: Int, _ result: RowResult) async throws {
+            try await preflight?.passed()
+            preflight = nil
             progress.record(result.outcome)
             if result.isTransientFailure { transientFailures += 1 }
             for ready in ordered.add(sequence, result) {

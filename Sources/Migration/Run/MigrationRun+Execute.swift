@@ -8,7 +8,8 @@ public enum RunEnd: Sendable {
     /// The run went through its rows (all of them, or until a stop; `report.outcome.stopReason`
     /// says which), or found every row done by an earlier run.
     case ran(MigrationRun.Report)
-    /// Nothing was sent for any row: the preflight call failed, or a stop came first. Resumable.
+    /// No row was written or recorded: the preflight call failed (the first rows may have been
+    /// read), or a stop came first (nothing was sent). Resumable.
     case notStarted(String)
     /// `--max-changes` refused the run; nothing was written.
     case tooManyChanges(String)
@@ -20,7 +21,7 @@ extension MigrationRun {
 
     /// Runs `plan` or `apply` from the configuration to its end: checks the files, reads a saved
     /// plan, surveys the input (its SHA-256 in the same read), opens the journal and the report
-    /// files, makes the preflight call,
+    /// files, makes the preflight call (beside the first rows' reads),
     /// applies `--max-changes` and `--deadline`, runs the rows and writes the undo file.
     ///
     /// - Parameters:
@@ -83,21 +84,20 @@ extension MigrationRun {
             report.undo = try writeUndo(undo, journal: journal)
             return .ran(report)
         }
-        let service = self.service
-        if journal?.isComplete != true || configuration.force,
-            let problem = await stop.cancellable({ [rules] in
-                await Self.preflight(service, country: Self.preflightCountry, keepingIn: rules)
-            })
-                ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
-        {
-            journal?.discardIfUnused()
-            return .notStarted("\(problem)\nNothing was sent for any row; fix this and run again (exit 3).")
-        }
-        if let limit = configuration.maxChanges, configuration.command == .apply,
-            let refusal = await changeCount(exceeds: limit, survey: survey, stop: stop), stop.stopReason == nil
-        {
-            journal?.discardIfUnused()
-            return .tooManyChanges(refusal)
+        // The preflight call goes out beside the first rows' reads (they are held until it is
+        // answered), except before a --max-changes dry run, which waits for it.
+        let preflight =
+            journal?.isComplete != true || configuration.force
+            ? PreflightGate { [rules] in
+                await stop.cancellable({ await Self.preflight(rules, country: Self.preflightCountry) })
+                    ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
+            } : nil
+        if let limit = configuration.maxChanges, configuration.command == .apply {
+            if let problem = await preflight?.problem { return notStarted(problem, journal: journal) }
+            if let refusal = await changeCount(exceeds: limit, survey: survey, stop: stop), stop.stopReason == nil {
+                journal?.discardIfUnused()
+                return .tooManyChanges(refusal)
+            }
         }
         if let why = stop.stopReason {
             journal?.discardIfUnused()
@@ -105,9 +105,22 @@ extension MigrationRun {
         }
         let deadline = startDeadline(stop)
         defer { deadline?.cancel() }
-        var report = try await run(survey: survey, journal: journal, sink: sink, stop: stop, progress: progress)
+        var report: Report
+        do {
+            report = try await run(
+                survey: survey, journal: journal, sink: sink, stop: stop, progress: progress, preflight: preflight)
+        } catch let failed as PreflightFailed {
+            return notStarted(failed.problem, journal: journal)
+        }
         if let journal { report.undo = try writeUndo(undo, journal: journal) }
         return .ran(report)
+    }
+
+    /// The end of a run whose preflight call failed: no row was written or recorded (the first
+    /// rows may have been read).
+    private func notStarted(_ problem: String, journal: OpenJournal?) -> RunEnd {
+        journal?.discardIfUnused()
+        return .notStarted("\(problem)\nNothing was written for any row; fix this and run again (exit 3).")
     }
 
     /// Every file the run reads or writes, by the option that names it.

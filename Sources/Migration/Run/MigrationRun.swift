@@ -64,11 +64,13 @@ public struct MigrationRun {
 
         /// Whether an earlier run finished every row: nothing is left to read or send.
         public var isComplete: Bool { replay.complete != nil }
-        /// Removes the journal file when this run created it and wrote nothing to it (a run that
-        /// ends before its first row leaves no empty journal behind).
+        /// Removes the journal file when this run created it and recorded no row in it, only its
+        /// header or nothing (a run that ends before its first row leaves no journal behind).
         public func discardIfUnused() {
             guard replay.header == nil, replay.outcomes.isEmpty, replay.pendingIntents.isEmpty,
-                let size = try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int, size == 0
+                let size = try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int,
+                size < 1 << 16, let contents = FileManager.default.contents(atPath: journal.path),
+                contents.dropLast().firstIndex(of: UInt8(ascii: "\n")) == nil
             else { return }
             try? FileManager.default.removeItem(atPath: journal.path)
         }
@@ -123,8 +125,11 @@ public struct MigrationRun {
     }
 
     /// Runs every row, writing results to `sink` in file order.
-    public func run(
-        survey: InputSurvey, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress
+    /// - Parameter preflight: the preflight call under way, when the rows start beside it.
+    /// - Throws: ``PreflightFailed`` when it failed (nothing was written or recorded).
+    func run(
+        survey: InputSurvey, journal open: OpenJournal?, sink: any RowSink, stop: StopSignal, progress: RunProgress,
+        preflight: PreflightGate? = nil
     ) async throws -> Report {
         if let open {
             if open.isComplete, !open.hasOutcomes { return try finishedReport(open, sink: sink) }
@@ -139,7 +144,8 @@ public struct MigrationRun {
         }
         let journal = open.map { ($0.journal, $0.replay) }
         let processor = RowProcessor(
-            service: service, planner: Planner(allowCountryChange: configuration.allowCountryChange),
+            service: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service,
+            planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: rules, journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
             etagPlacement: configuration.etagPlacement, trustPlannedETags: configuration.trustETag, logger: logger)
@@ -151,6 +157,7 @@ public struct MigrationRun {
         runner.savedPlan = configuration.savedPlan
         runner.force = configuration.force
         runner.reorderWindow = configuration.reorderWindow
+        runner.preflight = preflight
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         // Complete only when no row is left to do: not after a stop, nor with transient failures.
@@ -166,34 +173,28 @@ public struct MigrationRun {
         return Report(outcome: outcome, alreadyComplete: false)
     }
 
-    /// One authenticated call before the batch, so that broken credentials end the run at once.
-    /// - Parameter cache: keeps the rules it answered, so that the rows do not ask for them again.
+    /// One authenticated call at the start, so that broken credentials end the run at once: the
+    /// rules of `country`, kept in `rules` for the rows.
     /// - Returns: `nil` when Partner Center answered; otherwise what to tell the operator.
-    static func preflight(_ service: any ProfileService, country: String, keepingIn cache: CountryRulesCache? = nil)
-        async -> String?
-    {
-        do {
-            let rules = try await service.countryValidationRules(
-                country, correlationId: UUID().uuidString.lowercased())
-            await cache?.keep(rules, for: country)
+    static func preflight(_ rules: CountryRulesCache, country: String) async -> String? {
+        guard let error = await rules.preflight(country, correlationId: UUID().uuidString.lowercased()) else {
             return nil
-        } catch {
-            switch error.kind {
-            case .authentication:
-                return "Partner Center sign-in failed: \(error.summary)"
-            case .transport(ambiguous: _):
-                return "Partner Center cannot be reached: \(error.summary)"
-            case .retryBudgetExhausted, .waitTooLong, .cancelled:
-                return error.summary
-            case .http where error.status == 401 || error.status == 403:
-                return
-                    "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
-                    + "check the app's consent, its Partner Center role, and the tenant."
-            case .http where error.status == 429 || (500...599).contains(error.status ?? 0):
-                return "Partner Center is failing (\(error.summary)); the run does not start into an outage"
-            case .http, .invalidResponse:
-                return nil
-            }
+        }
+        switch error.kind {
+        case .authentication:
+            return "Partner Center sign-in failed: \(error.summary)"
+        case .transport(ambiguous: _):
+            return "Partner Center cannot be reached: \(error.summary)"
+        case .retryBudgetExhausted, .waitTooLong, .cancelled:
+            return error.summary
+        case .http where error.status == 401 || error.status == 403:
+            return
+                "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
+                + "check the app's consent, its Partner Center role, and the tenant."
+        case .http where error.status == 429 || (500...599).contains(error.status ?? 0):
+            return "Partner Center is failing (\(error.summary)); the run does not start into an outage"
+        case .http, .invalidResponse:
+            return nil
         }
     }
 }

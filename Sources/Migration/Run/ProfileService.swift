@@ -30,7 +30,7 @@ actor CountryRulesCache {
     private let table: CountryTable
     private let logger: Logger?
     private var known: [String: ServedRules?] = [:]
-    private var pending: [String: Task<ServedRules?, Never>] = [:]
+    private var pending: [String: Task<Result<ServedRules?, PartnerCenterError>, Never>] = [:]
 
     init(service: any ProfileService, table: CountryTable = .shipped, logger: Logger? = nil) {
         self.service = service
@@ -41,7 +41,7 @@ actor CountryRulesCache {
     func rules(for country: String, correlationId: String) async -> ServedRules? {
         let key = country.uppercased()
         if let cached = known[key] { return cached }
-        return await fetch(key, correlationId: correlationId).value
+        return (try? await fetch(key, correlationId: correlationId).value.get()) ?? nil
     }
 
     /// Starts fetching `country`'s rules, unless they are known or on their way, without waiting
@@ -52,25 +52,34 @@ actor CountryRulesCache {
         _ = fetch(key, correlationId: correlationId)
     }
 
-    /// The request for `key`'s rules under way, started when there is none.
-    private func fetch(_ key: String, correlationId: String) -> Task<ServedRules?, Never> {
+    /// The preflight call: `country`'s rules, asked as any row would ask them (a row that needs
+    /// them meanwhile waits for this answer instead of asking again).
+    /// - Returns: why Partner Center did not answer with the rules; `nil` when it did.
+    func preflight(_ country: String, correlationId: String) async -> PartnerCenterError? {
+        let key = country.uppercased()
+        guard known[key] == nil else { return nil }
+        if case .failure(let error) = await fetch(key, correlationId: correlationId).value { return error }
+        return nil
+    }
+
+    /// The request for `key`'s rules under way, started when there is none. A failure is kept as
+    /// "no rules" (the country is then checked offline) and handed to whoever waits for it.
+    private func fetch(_ key: String, correlationId: String) -> Task<Result<ServedRules?, PartnerCenterError>, Never> {
         if let task = pending[key] { return task }
         let (service, table) = (self.service, self.table)
         let task = Task {
-            let rules = (try? await service.countryValidationRules(key, correlationId: correlationId))?
-                .compiled(table: table)
-            await self.remember(rules, for: key)
-            return rules
+            let answer: Result<ServedRules?, PartnerCenterError>
+            do throws(PartnerCenterError) {
+                answer = .success(
+                    try await service.countryValidationRules(key, correlationId: correlationId).compiled(table: table))
+            } catch {
+                answer = .failure(error)
+            }
+            self.remember((try? answer.get()) ?? nil, for: key)
+            return answer
         }
         pending[key] = task
         return task
-    }
-
-    /// Keeps rules the run already has (the preflight's answer), so that no row asks for them again.
-    func keep(_ answer: CountryValidationRules, for country: String) {
-        let key = country.uppercased()
-        guard known[key] == nil, pending[key] == nil else { return }
-        remember(answer.compiled(table: table), for: key)
     }
 
     private func remember(_ rules: ServedRules?, for key: String) {

@@ -1,0 +1,111 @@
+import AddressRules
+import PartnerCenter
+
+/// The preflight call, made while the first rows are read instead of in front of them: what a
+/// row learns or writes waits for its answer.
+///
+/// Reads go out at once; their answers are held until the preflight is answered. Writes leave
+/// only after it passed. So when it fails (broken credentials, an outage), no row was written or
+/// recorded: the rows in flight end as cancelled, and the run ends as if it had not started.
+struct PreflightGate: Sendable {
+    private let answer: Task<String?, Never>
+
+    /// Starts `preflight`, which returns what to tell the operator when it failed.
+    init(_ preflight: @escaping @Sendable () async -> String?) {
+        answer = Task { await preflight() }
+    }
+
+    /// Waits for the preflight; why it failed, or `nil` when Partner Center answered.
+    var problem: String? {
+        get async { await answer.value }
+    }
+
+    /// Waits for the preflight.
+    /// - Throws: ``PreflightFailed`` when it failed.
+    func passed() async throws(PreflightFailed) {
+        if let problem = await problem { throw PreflightFailed(problem: problem) }
+    }
+
+    /// Waits for the preflight; the error a row's call ends with when it failed.
+    func check() async throws(PartnerCenterError) {
+        if let problem = await problem {
+            throw PartnerCenterError(kind: .cancelled, detail: "the preflight call failed: \(problem)")
+        }
+    }
+}
+
+/// The preflight call failed after the first rows were read: nothing was written.
+struct PreflightFailed: Error {
+    let problem: String
+}
+
+/// A ``ProfileService`` whose answers wait for the preflight (``PreflightGate``): a read is sent
+/// at once and answered after it, a write is sent only after it.
+struct GatedProfileService: ProfileService {
+    let base: any ProfileService
+    let gate: PreflightGate
+
+    func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer {
+        let answer = await Self.result { () async throws(PartnerCenterError) in
+            try await base.customer(id: id, correlationId: correlationId)
+        }
+        try await gate.check()
+        return try answer.get()
+    }
+
+    func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
+        async throws(PartnerCenterError) -> CustomerPage
+    {
+        let answer = await Self.result { () async throws(PartnerCenterError) in
+            try await base.customerPage(after: continuation, size: size, correlationId: correlationId)
+        }
+        try await gate.check()
+        return try answer.get()
+    }
+
+    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
+        let answer = await Self.result { () async throws(PartnerCenterError) in
+            try await base.billingProfile(customerId: customerId, correlationId: correlationId)
+        }
+        try await gate.check()
+        return try answer.get()
+    }
+
+    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile?
+    {
+        try await gate.check()
+        return try await base.updateBillingProfile(
+            customerId: customerId, profile: profile, correlationId: correlationId)
+    }
+
+    func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
+        -> CountryValidationRules
+    {
+        let answer = await Self.result { () async throws(PartnerCenterError) in
+            try await base.countryValidationRules(country, correlationId: correlationId)
+        }
+        try await gate.check()
+        return try answer.get()
+    }
+
+    func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
+        -> AddressValidationResult
+    {
+        let answer = await Self.result { () async throws(PartnerCenterError) in
+            try await base.validateAddress(address, correlationId: correlationId)
+        }
+        try await gate.check()
+        return try answer.get()
+    }
+
+    private static func result<T>(_ call: () async throws(PartnerCenterError) -> T) async -> Result<
+        T, PartnerCenterError
+    > {
+        do throws(PartnerCenterError) {
+            return .success(try await call())
+        } catch {
+            return .failure(error)
+        }
+    }
+}
