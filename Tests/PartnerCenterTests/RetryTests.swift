@@ -110,6 +110,25 @@ struct RetryTests {
         #expect(rate > 17 && rate < 21.5, "paced just under the quota: \(rate)")
     }
 
+    @Test(
+        "the opening window: before answers come, 20 requests leave; each answer lets one more go; after the first second none is held"
+    )
+    func openingWindow() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(clock: clock)
+        for _ in 0..<20 { try await limiter.acquire() }
+        #expect(clock.now() == .zero, "the first 20 leave at once")
+        await limiter.recordSuccess()
+        try await limiter.acquire()
+        #expect(clock.now() == .zero, "an answer lets one more go at once")
+        try await limiter.acquire()
+        #expect(clock.now() >= .seconds(1), "no answer: held until the first second is over")
+        #expect(clock.now() < .milliseconds(1010))
+        let held = clock.now()
+        for _ in 0..<50 { try await limiter.acquire() }
+        #expect(clock.now() == held, "after the first second, no window")
+    }
+
     @Test("a throttle while the pace ramps up takes it two steps back at once, not at the end of the tick")
     func rampOvershootTakenBack() async throws {
         let clock = ManualClock()

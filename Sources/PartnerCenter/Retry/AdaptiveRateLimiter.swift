@@ -7,6 +7,7 @@
 ///
 /// | state | event | what it does | next state |
 /// |---|---|---|---|
+/// | open, in the run's first second | a request while `openingWindow` (20) more have been sent than answered | it waits for an answer (each lets one more go), at most until that second is over: a high concurrency does not open with a burst into the quota's bucket | open |
 /// | open (no pace) | a 429 | pace at the successes of the last second (a first guess, low: the rest of the opening burst is still in flight) | ramping, settling |
 /// | ramping, settling | the first tick after the first 429 ends | pace at least at the successes answered in it (the opening burst's); throttles in it are the opening burst's | ramping |
 /// | ramping | a tick without a 429 in which a request waited for its slot | pace × `rampUp` (1.25) | ramping |
@@ -33,6 +34,10 @@ public actor AdaptiveRateLimiter {
         public var minimumRate: Double = 0.2
         /// The length of a tick. Default 1 s.
         public var tick: Duration = .seconds(1)
+        /// In the run's first tick, before a throttle: how many more requests may be out than
+        /// have been answered. Default 20 (a run of `--concurrency 16`, with its preflight and
+        /// rules calls, is not held).
+        public var openingWindow = 20
 
         public init(hardLimitPerMinute: Double? = nil) {
             self.hardLimitPerMinute = hardLimitPerMinute
@@ -79,6 +84,11 @@ public actor AdaptiveRateLimiter {
     /// Throttle-free ticks in a row after which earlier lowerings are forgotten.
     static let cleanTicksToForget = 5
     private var accepted: [Duration] = []
+    /// Requests given a slot, and answers recorded (either kind), for the opening window.
+    private var sent = 0
+    private var answered = 0
+    /// When the first slot was given.
+    private var firstSlot: Duration?
 
     public init(configuration: Configuration = Configuration(), clock: any RunClock = SystemClock()) {
         self.configuration = configuration
@@ -94,24 +104,37 @@ public actor AdaptiveRateLimiter {
         while true {
             let now = clock.now()
             advance(to: now)
-            guard let interval = slotInterval else { return }
-            let slot = lastSlot.map { $0 + interval } ?? now
-            if slot <= now {
-                lastSlot = now
-                return
+            if state == .open, let first = firstSlot, now - first < configuration.tick,
+                sent >= answered + configuration.openingWindow
+            {
+                try await clock.sleep(for: Self.openingRecheck)
+                continue
             }
-            tick.waited = true
-            try await clock.sleep(for: min(slot - now, Self.recheck))
+            if let interval = slotInterval {
+                let slot = lastSlot.map { $0 + interval } ?? now
+                if slot > now {
+                    tick.waited = true
+                    try await clock.sleep(for: min(slot - now, Self.recheck))
+                    continue
+                }
+                lastSlot = now
+            }
+            sent += 1
+            if firstSlot == nil { firstSlot = now }
+            return
         }
     }
 
     /// How often a waiting request looks at the pace again.
     static let recheck = Duration.milliseconds(50)
+    /// How often a request held by the opening window looks for answers.
+    static let openingRecheck = Duration.milliseconds(2)
 
     /// A 429: the partner's bucket is empty.
     public func recordThrottle() {
         let now = clock.now()
         advance(to: now)
+        answered += 1
         tick.throttled += 1
         if state == .ramping, !tick.settling, let current = rate {
             // The ramp went over the quota: back under it now, not at the end of the tick (every
@@ -135,6 +158,7 @@ public actor AdaptiveRateLimiter {
     public func recordSuccess() {
         let now = clock.now()
         advance(to: now)
+        answered += 1
         tick.accepted += 1
         if state == .open {
             accepted.append(now)
