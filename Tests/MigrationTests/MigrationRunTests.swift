@@ -159,7 +159,7 @@ struct MigrationRunTests {
         let fixture = try Fixture(rows: 6)
         defer { fixture.remove() }
         let fake = FakePartnerCenter(customers: fixture.customers)
-        fake.holdRules(answering: PartnerCenterError(kind: .http, status: 401, code: "800001"))
+        fake.holdRules(answering: Self.refused)
         let running = Task {
             let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake)
             return (end, sink.rows)
@@ -177,6 +177,72 @@ struct MigrationRunTests {
         #expect(fake.calls.totalPuts == 0)
         #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal of no rows was left behind")
         #expect(ExitStatus(end, detailed: false) == .interrupted)
+    }
+
+    private static let refused = PartnerCenterError(kind: .http, status: 401, code: "800001")
+
+    @Test(
+        "apply --plan --trust-etag with a preflight refused: the rows, which write without reading, journal no intent before it; no journal left",
+        .timeLimit(.minutes(1)))
+    func preflightRefusedBeforeTrustedWrites() async throws {
+        let fixture = try Fixture(rows: 4)
+        defer { fixture.remove() }
+        let fake = FakePartnerCenter(customers: fixture.customers)
+        let planPath = try await Self.savePlan(fixture, fake)
+        fake.holdRules(answering: Self.refused)
+        let running = Task {
+            try await Self.execute(Self.applyPlan(fixture, planPath, trustETag: true), fake).0
+        }
+        #expect(await fake.wait { $0.rulesAsked == 2 }, "the plan's preflight, then the apply's")
+        // The rows need no read: given time, they would journal their intents now.
+        try await Task.sleep(for: .milliseconds(200))
+        let journal = (try? String(contentsOfFile: fixture.journal, encoding: .utf8)) ?? ""
+        #expect(!journal.contains("\"intent\""), "\(journal)")
+        fake.releaseRules()
+        let end = try await running.value
+        guard case .notStarted = end else {
+            Issue.record("the run went on: \(end)")
+            return
+        }
+        #expect(fake.calls.totalPuts == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal with intents was left behind")
+    }
+
+    @Test("a file of no rows still ends with the preflight's refusal: exit 3, no journal left", .timeLimit(.minutes(1)))
+    func preflightRefusedWithoutRows() async throws {
+        let fixture = try Fixture(cities: [])
+        defer { fixture.remove() }
+        let fake = FakePartnerCenter(customers: [])
+        fake.holdRules(answering: Self.refused)
+        fake.releaseRules()
+        let (end, _) = try await Self.execute(Self.apply(fixture), fake)
+        #expect(ExitStatus(end, detailed: false) == .interrupted, "\(end)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal was left behind")
+    }
+
+    @Test(
+        "a stop during a preflight that does not answer ends the run at once (the call is cancelled): exit 3, nothing written",
+        .timeLimit(.minutes(1)))
+    func stopDuringHangingPreflight() async throws {
+        let fixture = try Fixture(rows: 3)
+        defer { fixture.remove() }
+        let fake = FakePartnerCenter(customers: fixture.customers)
+        fake.holdRules()
+        let stop = StopSignal()
+        let started = ContinuousClock.now
+        let running = Task { try await Self.execute(Self.apply(fixture), fake, stop: stop).0 }
+        #expect(await fake.wait { $0.rulesAsked == 1 })
+        stop.stop("SIGTERM")
+        stop.cancelInFlight()
+        let end = try await running.value
+        #expect(ContinuousClock.now - started < .seconds(5), "the held preflight was not cancelled")
+        guard case .notStarted(let why) = end else {
+            Issue.record("the run went on: \(end)")
+            return
+        }
+        #expect(why.contains("cancelled"), "\(why)")
+        #expect(fake.calls.totalPuts == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal of no rows was left behind")
     }
 
     @Test("rows that finish late are still listed in file order, every row once", .timeLimit(.minutes(1)))

@@ -161,6 +161,8 @@ public struct BatchRunner {
                 }
             }
             while running > 0 { try await settleOne() }
+            // A run with no row that reached the sink still ends with the preflight's answer.
+            try await preflight?.passed()
             group.cancelAll()
         }
         return Outcome(

@@ -9,7 +9,7 @@ public enum RunEnd: Sendable {
     /// says which), or found every row done by an earlier run.
     case ran(MigrationRun.Report)
     /// No row was written or recorded: the preflight call failed (the first rows may have been
-    /// read), or a stop came first (nothing was sent). Resumable.
+    /// read), or a stop came first. Resumable.
     case notStarted(String)
     /// `--max-changes` refused the run; nothing was written.
     case tooManyChanges(String)
@@ -92,6 +92,7 @@ extension MigrationRun {
                 await stop.cancellable({ await Self.preflight(rules, country: Self.preflightCountry) })
                     ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
             } : nil
+        defer { preflight?.cancel() }
         if let limit = configuration.maxChanges, configuration.command == .apply {
             if let problem = await preflight?.problem { return notStarted(problem, journal: journal) }
             if let refusal = await changeCount(exceeds: limit, survey: survey, stop: stop), stop.stopReason == nil {
@@ -101,7 +102,7 @@ extension MigrationRun {
         }
         if let why = stop.stopReason {
             journal?.discardIfUnused()
-            return .notStarted("stopped before any row was started: \(why); nothing was sent (exit 3).")
+            return .notStarted("stopped before any row was started: \(why); nothing was written (exit 3).")
         }
         let deadline = startDeadline(stop)
         defer { deadline?.cancel() }

@@ -143,12 +143,13 @@ public struct MigrationRun {
             }
         }
         let journal = open.map { ($0.journal, $0.replay) }
-        let processor = RowProcessor(
+        var processor = RowProcessor(
             service: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service,
             planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: rules, journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
             etagPlacement: configuration.etagPlacement, trustPlannedETags: configuration.trustETag, logger: logger)
+        processor.preflight = preflight
         var runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,

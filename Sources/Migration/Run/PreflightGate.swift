@@ -26,6 +26,11 @@ struct PreflightGate: Sendable {
         if let problem = await problem { throw PreflightFailed(problem: problem) }
     }
 
+    /// Stops the preflight call when the run ends without waiting for it.
+    func cancel() {
+        answer.cancel()
+    }
+
     /// Waits for the preflight; the error a row's call ends with when it failed.
     func check() async throws(PartnerCenterError) {
         if let problem = await problem {
@@ -34,7 +39,8 @@ struct PreflightGate: Sendable {
     }
 }
 
-/// The preflight call failed after the first rows were read: nothing was written.
+/// The preflight call failed once rows had started (some may have been read): nothing was
+/// written or recorded.
 struct PreflightFailed: Error {
     let problem: String
 }

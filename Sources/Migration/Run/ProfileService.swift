@@ -53,12 +53,20 @@ actor CountryRulesCache {
     }
 
     /// The preflight call: `country`'s rules, asked as any row would ask them (a row that needs
-    /// them meanwhile waits for this answer instead of asking again).
-    /// - Returns: why Partner Center did not answer with the rules; `nil` when it did.
+    /// them meanwhile waits for this answer instead of asking again). Cancelling the calling
+    /// task cancels the request.
+    /// - Returns: why Partner Center did not answer with the rules; `nil` when it did, or when
+    ///   they are already known.
     func preflight(_ country: String, correlationId: String) async -> PartnerCenterError? {
         let key = country.uppercased()
-        guard known[key] == nil else { return nil }
-        if case .failure(let error) = await fetch(key, correlationId: correlationId).value { return error }
+        if case .some(.some) = known[key] { return nil }
+        let task = fetch(key, correlationId: correlationId)
+        let answer = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        if case .failure(let error) = answer { return error }
         return nil
     }
 

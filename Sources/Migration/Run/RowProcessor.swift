@@ -17,6 +17,8 @@ struct RowProcessor: Sendable {
     var etagPlacement = ETagPlacement.both
     /// `apply --plan --trust-etag`: write the plan's documents without reading them first.
     var trustPlannedETags = false
+    /// The preflight call when the rows start beside it: no intent is journaled before it passed.
+    var preflight: PreflightGate?
     /// Rows refused access one after another, shared by the run's rows.
     let accessRefusals = AccessRefusals()
     let logger: Logger
@@ -190,6 +192,7 @@ struct RowProcessor: Sendable {
     func journaledWrite(_ profile: BillingProfile, _ intent: JournalEntry.Intent, _ journal: Journal, logger: Logger)
         async throws -> Written
     {
+        try await preflight?.check()
         try await journal.append(.intent(intent))
         let failure: PartnerCenterError
         do {
