@@ -52,29 +52,23 @@ struct GatedProfileService: ProfileService {
     let gate: PreflightGate
 
     func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer {
-        let answer = await Self.result { () async throws(PartnerCenterError) in
+        try await afterGate { () async throws(PartnerCenterError) in
             try await base.customer(id: id, correlationId: correlationId)
         }
-        try await gate.check()
-        return try answer.get()
     }
 
     func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
         async throws(PartnerCenterError) -> CustomerPage
     {
-        let answer = await Self.result { () async throws(PartnerCenterError) in
+        try await afterGate { () async throws(PartnerCenterError) in
             try await base.customerPage(after: continuation, size: size, correlationId: correlationId)
         }
-        try await gate.check()
-        return try answer.get()
     }
 
     func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
-        let answer = await Self.result { () async throws(PartnerCenterError) in
+        try await afterGate { () async throws(PartnerCenterError) in
             try await base.billingProfile(customerId: customerId, correlationId: correlationId)
         }
-        try await gate.check()
-        return try answer.get()
     }
 
     func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
@@ -88,30 +82,28 @@ struct GatedProfileService: ProfileService {
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
         -> CountryValidationRules
     {
-        let answer = await Self.result { () async throws(PartnerCenterError) in
+        try await afterGate { () async throws(PartnerCenterError) in
             try await base.countryValidationRules(country, correlationId: correlationId)
         }
-        try await gate.check()
-        return try answer.get()
     }
 
     func validateAddress(_ address: AddressFields, correlationId: String) async throws(PartnerCenterError)
         -> AddressValidationResult
     {
-        let answer = await Self.result { () async throws(PartnerCenterError) in
+        try await afterGate { () async throws(PartnerCenterError) in
             try await base.validateAddress(address, correlationId: correlationId)
+        }
+    }
+
+    /// Makes `call` at once; its answer (or failure) once the preflight passed.
+    private func afterGate<T>(_ call: () async throws(PartnerCenterError) -> T) async throws(PartnerCenterError) -> T {
+        let answer: Result<T, PartnerCenterError>
+        do throws(PartnerCenterError) {
+            answer = .success(try await call())
+        } catch {
+            answer = .failure(error)
         }
         try await gate.check()
         return try answer.get()
-    }
-
-    private static func result<T>(_ call: () async throws(PartnerCenterError) -> T) async -> Result<
-        T, PartnerCenterError
-    > {
-        do throws(PartnerCenterError) {
-            return .success(try await call())
-        } catch {
-            return .failure(error)
-        }
     }
 }
