@@ -4,8 +4,9 @@ import PartnerCenter
 /// The preflight call, made while the first rows are read instead of in front of them: what a
 /// row learns or writes waits for its answer.
 ///
-/// Reads go out at once; their answers are held until the preflight is answered. Writes leave
-/// only after it passed. So when it fails (broken credentials, an outage), no row was written or
+/// Reads go out at once; their answers are held until the preflight is answered
+/// (``GatedProfileService``). A write's intent is journaled, and so the write sent, only after it
+/// passed (``RowProcessor/journaledWrite(_:_:_:logger:)``). So when it fails (broken credentials, an outage), no row was written or
 /// recorded: the rows in flight end as cancelled, and the run ends as if it had not started.
 struct PreflightGate: Sendable {
     private let answer: Task<String?, Never>
@@ -45,8 +46,9 @@ struct PreflightFailed: Error {
     let problem: String
 }
 
-/// A ``ProfileService`` whose answers wait for the preflight (``PreflightGate``): a read is sent
-/// at once and answered after it, a write is sent only after it.
+/// A ``ProfileService`` whose answers wait for the preflight (``PreflightGate``): a call is sent
+/// at once and answered after it. A write is already held back before its intent is journaled
+/// (``RowProcessor/journaledWrite(_:_:_:logger:)``), so it passes straight through.
 struct GatedProfileService: ProfileService {
     let base: any ProfileService
     let gate: PreflightGate
@@ -74,9 +76,7 @@ struct GatedProfileService: ProfileService {
     func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
         async throws(PartnerCenterError) -> BillingProfile?
     {
-        try await gate.check()
-        return try await base.updateBillingProfile(
-            customerId: customerId, profile: profile, correlationId: correlationId)
+        try await base.updateBillingProfile(customerId: customerId, profile: profile, correlationId: correlationId)
     }
 
     func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
