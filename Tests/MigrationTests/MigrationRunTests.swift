@@ -84,6 +84,17 @@ struct MigrationRunTests {
         return (end, sink)
     }
 
+    /// Starts `configuration` in a task of its own, for a test to act while it runs; the task
+    /// ends with how the run ended and the rows the display received.
+    private static func start(
+        _ configuration: RunConfiguration, _ service: FakePartnerCenter, stop: StopSignal = StopSignal()
+    ) -> Task<(RunEnd, [RowResult]), any Error> {
+        Task {
+            let (end, sink) = try await execute(configuration, service, stop: stop)
+            return (end, sink.rows)
+        }
+    }
+
     /// The report of a run that went through its rows.
     private static func report(_ end: RunEnd) throws -> MigrationRun.Report {
         guard case .ran(let report) = end else {
@@ -135,10 +146,7 @@ struct MigrationRunTests {
         defer { fixture.remove() }
         let fake = FakePartnerCenter(customers: fixture.customers)
         fake.holdRules()
-        let running = Task {
-            let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake)
-            return (end, sink.rows)
-        }
+        let running = Self.start(Self.apply(fixture, concurrency: 3), fake)
         #expect(await fake.wait { $0.rulesAsked == 1 && $0.answeredGets.count == 3 }, "\(fake.calls)")
         #expect(fake.calls.totalGets == 3, "the three rows in flight wait for the preflight: no fourth is taken")
         #expect(fake.calls.totalPuts == 0)
@@ -160,10 +168,7 @@ struct MigrationRunTests {
         defer { fixture.remove() }
         let fake = FakePartnerCenter(customers: fixture.customers)
         fake.holdRules(answering: Self.refused)
-        let running = Task {
-            let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake)
-            return (end, sink.rows)
-        }
+        let running = Self.start(Self.apply(fixture, concurrency: 3), fake)
         #expect(await fake.wait { $0.answeredGets.count == 3 }, "\(fake.calls)")
         fake.releaseRules()
         let (end, rows) = try await running.value
@@ -190,14 +195,12 @@ struct MigrationRunTests {
         let fake = FakePartnerCenter(customers: fixture.customers)
         let planPath = try await Self.savePlan(fixture, fake)
         fake.holdRules(answering: Self.refused)
-        let running = Task {
-            try await Self.execute(Self.applyPlan(fixture, planPath, trustETag: true), fake).0
-        }
+        let running = Self.start(Self.applyPlan(fixture, planPath, trustETag: true), fake)
         #expect(await fake.wait { $0.rulesAsked == 2 }, "the plan's preflight, then the apply's")
         // The rows read nothing: they wait only for the US rules, which the preflight's answer
         // brings, and then go straight to their writes.
         fake.releaseRules()
-        let end = try await running.value
+        let (end, _) = try await running.value
         guard case .notStarted = end else {
             Issue.record("the run went on: \(end)")
             return
@@ -228,11 +231,11 @@ struct MigrationRunTests {
         fake.holdRules()
         let stop = StopSignal()
         let started = ContinuousClock.now
-        let running = Task { try await Self.execute(Self.apply(fixture), fake, stop: stop).0 }
+        let running = Self.start(Self.apply(fixture), fake, stop: stop)
         #expect(await fake.wait { $0.rulesAsked == 1 })
         stop.stop("SIGTERM")
         stop.cancelInFlight()
-        let end = try await running.value
+        let (end, _) = try await running.value
         #expect(ContinuousClock.now - started < .seconds(5), "the held preflight was not cancelled")
         guard case .notStarted(let why) = end else {
             Issue.record("the run went on: \(end)")
