@@ -111,13 +111,13 @@ struct RetryTests {
     }
 
     @Test(
-        "the opening window: before answers come, 20 requests leave; each answer lets one more go; after the first second none is held"
+        "the opening window: before answers come, 16 requests leave; each answer lets one more go; after the first second none is held"
     )
     func openingWindow() async throws {
         let clock = ManualClock()
         let limiter = AdaptiveRateLimiter(clock: clock)
-        for _ in 0..<20 { try await limiter.acquire() }
-        #expect(clock.now() == .zero, "the first 20 leave at once")
+        for _ in 0..<16 { try await limiter.acquire() }
+        #expect(clock.now() == .zero, "the first 16 leave at once")
         await limiter.recordSuccess()
         try await limiter.acquire()
         #expect(clock.now() == .zero, "an answer lets one more go at once")
@@ -127,6 +127,20 @@ struct RetryTests {
         let held = clock.now()
         for _ in 0..<50 { try await limiter.acquire() }
         #expect(clock.now() == held, "after the first second, no window")
+    }
+
+    @Test(
+        "calls outside the opening window (the country rules the first rows wait for) neither wait for it nor count in it"
+    )
+    func outsideOpeningWindow() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(clock: clock)
+        for _ in 0..<16 { try await limiter.acquire() }
+        for _ in 0..<12 { try await limiter.acquire(inOpeningWindow: false) }
+        #expect(clock.now() == .zero, "the window is full, yet the rules calls leave at once")
+        for _ in 0..<12 { await limiter.recordSuccess(inOpeningWindow: false) }
+        try await limiter.acquire()
+        #expect(clock.now() >= .seconds(1), "their answers let no row's call go: held until the first second is over")
     }
 
     @Test("a throttle while the pace ramps up takes it two steps back at once, not at the end of the tick")

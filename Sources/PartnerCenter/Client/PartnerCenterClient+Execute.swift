@@ -8,11 +8,14 @@ extension PartnerCenterClient {
     ///   dropped connection) may simply be sent again; `false` for writes, whose caller resolves
     ///   the doubt by reading back.
     /// - Parameter extraHeaders: headers the call itself needs (a page's `MS-ContinuationToken`).
+    /// - Parameter inOpeningWindow: `false` for a call the limiter's opening window neither holds
+    ///   nor counts (``AdaptiveRateLimiter/acquire(inOpeningWindow:)``).
     /// - Throws: ``PartnerCenterError`` for a non-retryable status, the last retryable one when
     ///   attempts run out, a spent retry budget, or cancellation.
     func execute(
         method: String, path: String, body: [UInt8]? = nil, ifMatch: String? = nil,
-        extraHeaders: [(name: String, value: String)] = [], correlationId: String, retryAmbiguous: Bool = true
+        extraHeaders: [(name: String, value: String)] = [], correlationId: String, retryAmbiguous: Bool = true,
+        inOpeningWindow: Bool = true
     ) async throws(PartnerCenterError) -> HTTPResponse {
         let requestId = UUID().uuidString.lowercased()
         var logger = self.logger
@@ -22,7 +25,7 @@ extension PartnerCenterClient {
         var renewedToken = false
         while true {
             attempt += 1
-            try await waitForSlot(requestId: requestId, correlationId: correlationId)
+            try await waitForSlot(requestId: requestId, correlationId: correlationId, inOpeningWindow: inOpeningWindow)
             let token = try await tokens.token()
             let request = HTTPRequest(
                 method: method, url: configuration.endpoint + path,
@@ -43,7 +46,7 @@ extension PartnerCenterClient {
                 let (response, encodingProblem) = received.normalizedForJSON()
                 logger.debug("response", metadata: ["status": "\(response.status)", "attempt": "\(attempt)"])
                 // Any answer but a 429 was let through by the partner's quota.
-                if response.status != 429 { await limiter.recordSuccess() }
+                if response.status != 429 { await limiter.recordSuccess(inOpeningWindow: inOpeningWindow) }
                 if (200..<300).contains(response.status) {
                     budget.recordSuccess()
                     if let encodingProblem {
@@ -60,7 +63,7 @@ extension PartnerCenterClient {
                     continue
                 }
                 let retryAfter = RetryAfter.parse(response.header("Retry-After"), now: clock.date())
-                if response.status == 429 { await limiter.recordThrottle() }
+                if response.status == 429 { await limiter.recordThrottle(inOpeningWindow: inOpeningWindow) }
                 failure = PartnerCenterError(
                     response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter
                 ).redacted(by: Redactor(secrets: configuration.secrets + [token]))
@@ -97,9 +100,11 @@ extension PartnerCenterClient {
         }
     }
 
-    private func waitForSlot(requestId: String, correlationId: String) async throws(PartnerCenterError) {
+    private func waitForSlot(requestId: String, correlationId: String, inOpeningWindow: Bool)
+        async throws(PartnerCenterError)
+    {
         do {
-            try await limiter.acquire()
+            try await limiter.acquire(inOpeningWindow: inOpeningWindow)
         } catch {
             throw cancelled(requestId: requestId, correlationId: correlationId)
         }

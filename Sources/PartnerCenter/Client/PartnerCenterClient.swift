@@ -80,12 +80,15 @@ public final class PartnerCenterClient: Sendable {
         return stored
     }
 
-    /// `GET /v1/countryvalidationrules/{iso2}`.
+    /// `GET /v1/countryvalidationrules/{iso2}`. Outside the limiter's opening window: a run asks
+    /// once per country, and its first rows wait for the answers (up to one call per country seen
+    /// in them, beside the rows' own calls).
     public func countryValidationRules(_ country: String, correlationId: String) async throws(PartnerCenterError)
         -> CountryValidationRules
     {
         let response = try await execute(
-            method: "GET", path: "/v1/countryvalidationrules/\(country)", correlationId: correlationId)
+            method: "GET", path: "/v1/countryvalidationrules/\(country)", correlationId: correlationId,
+            inOpeningWindow: false)
         guard let rules = CountryValidationRules(json: response.body) else {
             throw invalid(response, correlationId: correlationId)
         }

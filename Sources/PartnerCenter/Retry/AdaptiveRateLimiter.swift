@@ -7,7 +7,7 @@
 ///
 /// | state | event | what it does | next state |
 /// |---|---|---|---|
-/// | open, in the run's first second | a request while `openingWindow` (20) more have been sent than answered | it waits for an answer (each lets one more go), at most until that second is over: a high concurrency does not open with a burst into the quota's bucket | open |
+/// | open, in the run's first second | a request while `openingWindow` (16) more have been sent than answered | it waits for an answer (each lets one more go), at most until that second is over: a high concurrency does not open with a burst into the quota's bucket. A call outside the window (the country rules, which the first rows wait for) neither waits nor counts | open |
 /// | open (no pace) | a 429 | pace at the successes of the last second (a first guess, low: the rest of the opening burst is still in flight) | ramping, settling |
 /// | ramping, settling | the first tick after the first 429 ends | pace at least at the successes answered in it (the opening burst's); throttles in it are the opening burst's | ramping |
 /// | ramping | a tick without a 429 in which a request waited for its slot | pace × `rampUp` (1.25) | ramping |
@@ -35,9 +35,9 @@ public actor AdaptiveRateLimiter {
         /// The length of a tick. Default 1 s.
         public var tick: Duration = .seconds(1)
         /// In the run's first tick, before a throttle: how many more requests may be out than
-        /// have been answered. Default 20 (a run of `--concurrency 16`, with its preflight and
-        /// rules calls, is not held).
-        public var openingWindow = 20
+        /// have been answered. Default 16 (a run of `--concurrency 16` is not held; the preflight
+        /// and the country rules are outside the window).
+        public var openingWindow = 16
 
         public init(hardLimitPerMinute: Double? = nil) {
             self.hardLimitPerMinute = hardLimitPerMinute
@@ -99,12 +99,15 @@ public actor AdaptiveRateLimiter {
     /// Waits for this request's slot: one pace interval after the last slot given, at the pace of
     /// the moment. A waiter looks again at least every `recheck`, so that a pace that changed
     /// while it waited (up or down) applies to it at once; no slot is booked ahead.
+    /// - Parameter inOpeningWindow: `false` for a call the opening window neither holds nor counts
+    ///   (pass the same to ``recordSuccess(inOpeningWindow:)`` and ``recordThrottle(inOpeningWindow:)``
+    ///   for its answer).
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func acquire() async throws {
+    public func acquire(inOpeningWindow: Bool = true) async throws {
         while true {
             let now = clock.now()
             advance(to: now)
-            if state == .open, let first = firstSlot, now - first < configuration.tick,
+            if inOpeningWindow, state == .open, let first = firstSlot, now - first < configuration.tick,
                 sent >= answered + configuration.openingWindow
             {
                 try await clock.sleep(for: Self.openingRecheck)
@@ -119,7 +122,7 @@ public actor AdaptiveRateLimiter {
                 }
                 lastSlot = now
             }
-            sent += 1
+            if inOpeningWindow { sent += 1 }
             if firstSlot == nil { firstSlot = now }
             return
         }
@@ -131,10 +134,10 @@ public actor AdaptiveRateLimiter {
     static let openingRecheck = Duration.milliseconds(2)
 
     /// A 429: the partner's bucket is empty.
-    public func recordThrottle() {
+    public func recordThrottle(inOpeningWindow: Bool = true) {
         let now = clock.now()
         advance(to: now)
-        answered += 1
+        if inOpeningWindow { answered += 1 }
         tick.throttled += 1
         if state == .ramping, !tick.settling, let current = rate {
             // The ramp went over the quota: back under it now, not at the end of the tick (every
@@ -155,10 +158,10 @@ public actor AdaptiveRateLimiter {
     }
 
     /// An answer the quota let through (any status but 429).
-    public func recordSuccess() {
+    public func recordSuccess(inOpeningWindow: Bool = true) {
         let now = clock.now()
         advance(to: now)
-        answered += 1
+        if inOpeningWindow { answered += 1 }
         tick.accepted += 1
         if state == .open {
             accepted.append(now)
