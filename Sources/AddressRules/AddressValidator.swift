@@ -34,12 +34,21 @@ public struct AddressValidator: Sendable {
         public var isValid: Bool { issues.isEmpty }
     }
 
-    public let table: CountryTable
-    public let directory: PostalStateDirectory
+    /// The shipped offline table, decoded on its first use rather than when a validator is made:
+    /// a run's first rows, which need it only once their profiles are read (unless they set a
+    /// country), are sent without waiting for it.
+    public var table: CountryTable { .shipped }
+    /// The shipped US ZIP directory, likewise.
+    public var directory: PostalStateDirectory { .shipped }
 
-    public init(table: CountryTable = .shipped, directory: PostalStateDirectory = .shipped) {
-        self.table = table
-        self.directory = directory
+    public init() {}
+
+    /// Decodes the shipped table and ZIP directory now. Each is decoded once, on first use, which
+    /// takes some milliseconds: a caller with other work to do before its first check can start
+    /// this on another thread.
+    public static func loadShipped() {
+        _ = CountryTable.shipped
+        _ = PostalStateDirectory.shipped
     }
 
     /// Normalizes `address` and lists its issues, at most one per field, in field order.

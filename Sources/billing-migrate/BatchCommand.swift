@@ -1,3 +1,4 @@
+import AddressRules
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -69,6 +70,9 @@ struct BatchCommand {
     }
 
     func run() async throws {
+        // The offline rules are decoded on the other core while the connection, the journal and
+        // the input are set up and the preflight call goes out, so the first rows need not wait.
+        Task.detached(priority: .userInitiated) { AddressValidator.loadShipped() }
         let logger = runOptions.logger()
         let stop = StopSignal()
         let signals = Self.watchSignals(stop, grace: runOptions.graceDuration)

@@ -27,14 +27,12 @@ extension PartnerCenterClient: ProfileService {}
 /// offline only; a served pattern neither engine compiles is logged once, then skipped.
 actor CountryRulesCache {
     private let service: any ProfileService
-    private let table: CountryTable
     private let logger: Logger?
     private var known: [String: ServedRules?] = [:]
     private var pending: [String: Task<Result<ServedRules?, PartnerCenterError>, Never>] = [:]
 
-    init(service: any ProfileService, table: CountryTable = .shipped, logger: Logger? = nil) {
+    init(service: any ProfileService, logger: Logger? = nil) {
         self.service = service
-        self.table = table
         self.logger = logger
     }
 
@@ -74,12 +72,12 @@ actor CountryRulesCache {
     /// "no rules" (the country is then checked offline) and handed to whoever waits for it.
     private func fetch(_ key: String, correlationId: String) -> Task<Result<ServedRules?, PartnerCenterError>, Never> {
         if let task = pending[key] { return task }
-        let (service, table) = (self.service, self.table)
+        let service = self.service
         let task = Task {
             let answer: Result<ServedRules?, PartnerCenterError>
             do throws(PartnerCenterError) {
                 answer = .success(
-                    try await service.countryValidationRules(key, correlationId: correlationId).compiled(table: table))
+                    try await service.countryValidationRules(key, correlationId: correlationId).compiled())
             } catch {
                 answer = .failure(error)
             }
