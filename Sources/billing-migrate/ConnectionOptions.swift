@@ -45,7 +45,7 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "file"), completion: .file())
     var sandboxState: String?
 
-    @Option(help: "Rows in flight at once.") var concurrency = 8
+    @Option(help: "Calls to Partner Center in flight at once.") var concurrency = 8
 
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
 
@@ -60,14 +60,17 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// Connections beyond `--concurrency`, for the calls a run makes beside its rows.
-    static let spareConnections = 4
+    /// Connections for the calls a run makes beside its rows' (`--concurrency`): the preflight, the
+    /// token, and the country rules, which the first rows ask for all at once (one call per
+    /// country, as many as `--concurrency` when the first rows' profiles are all in different
+    /// countries).
+    var spareConnections: Int { concurrency + 4 }
 
     /// A live client, and what to close when the run is over.
     func connect(logger: Logger) async throws -> Connection {
-        // A connection per row in flight, and spare ones: country rules fetched while rows read
-        // their profiles do not queue behind them.
-        let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency + Self.spareConnections)
+        // A connection per call in flight, and spare ones: country rules fetched while rows read
+        // their profiles do not queue behind them (nor their reads behind the rules).
+        let transport = AsyncHTTPClientTransport(connectionsPerHost: concurrency + spareConnections)
         var simulator: RunningSimulator?
         let endpoint: String
         let tokens: any TokenProvider

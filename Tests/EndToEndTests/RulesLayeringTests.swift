@@ -167,6 +167,41 @@ struct RulesLayeringTests {
         #expect(stats.peakInFlight == 3, "GB's rules asked while its row's profile was read")
     }
 
+    @Test(
+        "the rules the first rows ask for do not queue behind their reads: at --concurrency 4, four rows' reads, their four countries' rules and the preflight go out at once"
+    )
+    func rulesBesideReads() async throws {
+        let addresses = [
+            ("GB", "London", "EC1A 1BB"), ("JP", "Chiyoda-ku", "100-0001"), ("ES", "Madrid", "28001"),
+            ("DE", "Berlin", "10115"), ("FR", "Paris", "75001"), ("NL", "Amsterdam", "1011 AB"),
+            ("IT", "Roma", "00118"), ("SE", "Stockholm", "111 20"),
+        ]
+        let customers = addresses.enumerated().map { index, address in
+            Self.customer(20 + index, ["country": address.0, "city": address.1, "postalCode": address.2])
+        }
+        var configuration = SimulatorConfiguration()
+        configuration.seedCustomers = customers
+        configuration.faults.latency = .milliseconds(300)
+        let simulator = try await RunningSimulator.start(configuration)
+        let folder = try temporaryDirectory()
+        defer { Task { await simulator.stop() } }
+        let input = folder.appendingPathComponent("corrections.csv").path
+        let lines = zip(customers, addresses).map { "\($0.customerId),\($1.0),\($1.1) Nord\n" }
+        try ("customerId,country,city\n" + lines.joined()).write(toFile: input, atomically: true, encoding: .utf8)
+        let output = try await ToolRunner.start(
+            ["plan", input, "--endpoint", simulator.baseURL, "--concurrency", "4"],
+            environment: SimulatorFixture.environment
+        ).finish()
+        #expect(output.summaryCount("would-change") == 8, "\(output.stdout)\n\(output.stderr)")
+        let stats = await simulator.stats()
+        #expect(
+            stats.count("GET /v1/countryvalidationrules/{iso2}") == 9, "US by the preflight, then each country once")
+        // Four rows started, one in each call slot, each reading its profile and asking for its
+        // country's rules at once, beside the preflight: nine calls, more than --concurrency + 4
+        // connections would carry.
+        #expect(stats.peakInFlight == 9, "the rules went out beside the reads, not queued behind them")
+    }
+
     @Test("a required flag and a pattern Partner Center leaves empty lift the offline table's refusals")
     func customRules() async throws {
         let rules = try SimulatorCountryRules(

@@ -31,6 +31,8 @@ final class FakePartnerCenter: ServesNoRules {
         var rulesAsked = 0
         /// Whether rules requests wait until ``releaseRules()``.
         var rulesHeld = false
+        /// Countries whose rules requests wait until ``releaseRules()``.
+        var rulesHeldFor: Set<String> = []
 
         var totalGets: Int { gets.values.reduce(0, +) }
         var totalPuts: Int { puts.values.reduce(0, +) }
@@ -138,8 +140,16 @@ final class FakePartnerCenter: ServesNoRules {
         }
     }
 
+    /// Rules requests for `country` wait until ``releaseRules()``, then answer as the others do.
+    func holdRules(of country: String) {
+        update { _ = $0.calls.rulesHeldFor.insert(country) }
+    }
+
     func releaseRules() {
-        update { $0.calls.rulesHeld = false }
+        update { state in
+            state.calls.rulesHeld = false
+            state.calls.rulesHeldFor = []
+        }
     }
 
     /// Another writer sets `field` of `customer`'s address; the ETag changes.
@@ -202,7 +212,7 @@ final class FakePartnerCenter: ServesNoRules {
         -> CountryValidationRules
     {
         update { $0.calls.rulesAsked += 1 }
-        await wait(timeout: .seconds(30)) { !$0.rulesHeld }
+        await wait(timeout: .seconds(30)) { !$0.rulesHeld && !$0.rulesHeldFor.contains(country) }
         throw state.withLock { $0.rulesAnswer }
     }
 

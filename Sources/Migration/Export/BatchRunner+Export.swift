@@ -1,5 +1,5 @@
 extension BatchRunner {
-    /// `export`: every customer of `source`, read at most `concurrency` at a time, each result
+    /// `export`: every customer of `source`, read at most `rowsUnderWay` at a time, each result
     /// handed to `inOrder` and `sink` in the source's order. Customers in `done` (exported by an
     /// earlier run of the journal) are passed over without a request, and counted as earlier.
     func export(

@@ -87,9 +87,11 @@ extension MigrationRun {
             service: service, planner: Planner(allowCountryChange: false),
             rules: rules, journal: nil, maxConflictRetries: 0,
             logger: logger)
+        // One call a customer, and nothing between calls to wait for: as many rows under way as
+        // calls in flight.
         var runner = BatchRunner(
             command: .export, path: configuration.input, options: configuration.inputOptions, processor: processor,
-            duplicates: InputSurvey(), replay: nil, concurrency: max(1, configuration.concurrency), stop: stop,
+            duplicates: InputSurvey(), replay: nil, rowsUnderWay: max(1, configuration.concurrency), stop: stop,
             progress: progress)
         runner.reorderWindow = configuration.reorderWindow
         let recorder = journal?.journal

@@ -2,9 +2,10 @@ import AddressRules
 import Foundation
 
 /// Runs `plan` or `apply` over a corrections file: rows are read on their own thread, checked
-/// offline, and the valid ones sent to Partner Center at most `concurrency` at a time (one task
-/// group, a new row added as each finishes). A row's failure is a value, never an error that
-/// cancels the others. Results reach the sink in file order.
+/// offline, and the valid ones sent to Partner Center, at most `rowsUnderWay` at a time (one task
+/// group, a new row added as each finishes; their calls are bounded apart, by ``RequestSlots``).
+/// A row's failure is a value, never an error that cancels the others. Results reach the sink in
+/// file order.
 public struct BatchRunner {
     /// How the run ended.
     public struct Outcome: Sendable {
@@ -25,7 +26,8 @@ public struct BatchRunner {
     let processor: RowProcessor
     let duplicates: InputSurvey
     let replay: Journal.Replay?
-    let concurrency: Int
+    /// Rows in flight at once.
+    let rowsUnderWay: Int
     let stop: StopSignal
     let progress: RunProgress
 
@@ -42,6 +44,8 @@ public struct BatchRunner {
     /// The preflight call when it is made beside the first rows: no result is handed on before
     /// it passed (``PreflightGate``).
     var preflight: PreflightGate?
+    /// The slots of the rows' calls: a row starts when one is free for its first call.
+    var slots: RequestSlots?
 
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
@@ -57,7 +61,7 @@ public struct BatchRunner {
             let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
             let checked = row
             let edited = editedSinceEarlierRun(row)
-            return .task {
+            return startingInTurn(line: checked.line, customer: checked.customerLabel) {
                 var processed = await processor.process(
                     checked, customerId: checked.customerLabel, pendingIntent: pending)
                 if let edited { processed.result.warnings.append(edited) }
@@ -77,7 +81,9 @@ public struct BatchRunner {
                 return .result(done)
             }
             let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerId ? $0 : nil }
-            return .task { await processor.applyPlanned(row, pendingIntent: pending) }
+            return startingInTurn(line: row.line, customer: row.customerId) {
+                await processor.applyPlanned(row, pendingIntent: pending)
+            }
         } notStarted: { row, why in
             Self.notStarted(line: row.line, customer: row.customerId, why: why)
         }
@@ -89,8 +95,24 @@ public struct BatchRunner {
         case task(@Sendable () async -> RowProcessor.Processed)
     }
 
+    /// `work`, started when a slot is free for the row's first call (``RequestSlots``); a row
+    /// still waiting for it when the run stops, or is cancelled, is not started.
+    private func startingInTurn(
+        line: Int, customer: String, _ work: @escaping @Sendable () async -> RowProcessor.Processed
+    )
+        -> Work
+    {
+        guard let slots else { return .task(work) }
+        let stop = self.stop
+        return .task {
+            if let processed = await slots.start(unless: { stop.stopReason != nil }, work) { return processed }
+            let why = stop.stopReason ?? "cancelled"
+            return .init(result: Self.notStarted(line: line, customer: customer, why: why), stop: why)
+        }
+    }
+
     /// The loop every kind of run shares: rows taken from `next` one at a time, at most
-    /// `concurrency` in flight and at most ``reorderWindow`` results held back, results handed to `inOrder` (when given), then to `sink`, in file order.
+    /// `rowsUnderWay` in flight and at most ``reorderWindow`` results held back, results handed to `inOrder` (when given), then to `sink`, in file order.
     /// - Throws: ``PreflightFailed`` when ``preflight`` failed: no result was handed on.
     func drive<Row>(
         sink: any RowSink, next: () async throws -> Row?,
@@ -149,7 +171,7 @@ public struct BatchRunner {
                 case .result(let result):
                     try await emit(index, result)
                 case .task(let work):
-                    while running >= concurrency { try await settleOne() }
+                    while running >= rowsUnderWay { try await settleOne() }
                     if let why = stop.stopReason {
                         // A row that finished while this one waited for a slot stopped the run.
                         unfinished += 1

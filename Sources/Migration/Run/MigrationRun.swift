@@ -143,8 +143,11 @@ public struct MigrationRun {
             }
         }
         let journal = open.map { ($0.journal, $0.replay) }
+        let slots = RequestSlots(configuration.concurrency)
         var processor = RowProcessor(
-            service: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service,
+            service: BoundedProfileService(
+                base: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service, slots: slots,
+                stop: stop),
             planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: rules, journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
@@ -153,12 +156,13 @@ public struct MigrationRun {
         var runner = BatchRunner(
             command: configuration.command, path: configuration.input, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,
-            concurrency: max(1, configuration.concurrency),
+            rowsUnderWay: configuration.rowsUnderWay,
             stop: stop, progress: progress)
         runner.savedPlan = configuration.savedPlan
         runner.force = configuration.force
         runner.reorderWindow = configuration.reorderWindow
         runner.preflight = preflight
+        runner.slots = slots
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         // Complete only when no row is left to do: not after a stop, nor with transient failures.

@@ -267,14 +267,23 @@ struct RowProcessor: Sendable {
         return plan
     }
 
+    /// Why `error` stops the run, whatever row it came to: a spent retry budget, a wait longer
+    /// than allowed, refused sign-in, cancellation. `nil` for an error of the row's own.
+    static func stopReason(for error: PartnerCenterError) -> String? {
+        switch error.kind {
+        case .retryBudgetExhausted, .waitTooLong, .authentication: error.summary
+        case .cancelled: "cancelled"
+        default: nil
+        }
+    }
+
     func failed(_ result: inout RowResult, _ error: PartnerCenterError, logger: Logger) async -> Processed {
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
+        if let why = Self.stopReason(for: error) {
+            return Processed(result: with(result, .skipped, note: error.summary), stop: why)
+        }
         switch error.kind {
-        case .retryBudgetExhausted, .waitTooLong, .authentication:
-            return Processed(result: with(result, .skipped, note: error.summary), stop: error.summary)
-        case .cancelled:
-            return Processed(result: with(result, .skipped, note: error.summary), stop: "cancelled")
         case .http where Self.refusesAccess(error):
             guard await accessRefusals.record(refused: true) < 2 else {
                 let message =

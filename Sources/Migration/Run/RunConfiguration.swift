@@ -7,8 +7,12 @@ public struct RunConfiguration: Sendable {
     /// The corrections file; under `apply --plan`, the plan (``plan``).
     public var input: String
     public var inputOptions = InputFile.Options()
-    /// Rows in flight at once (`--concurrency`). Default 8.
+    /// Calls to Partner Center in flight at once (`--concurrency`). Default 8.
     public var concurrency = 8
+    /// Rows under way at once: twice ``concurrency``, so that a row between its calls (planning,
+    /// journaling its intent, waiting for its country's rules) leaves its call's slot
+    /// (``RequestSlots``) to the next row instead of idle.
+    var rowsUnderWay: Int { 2 * max(1, concurrency) }
     /// The journal (`apply --journal`); `nil` for `plan`.
     public var journalPath: String?
     /// Resume even though the input changed since the journal was started (`--force`). Default off.

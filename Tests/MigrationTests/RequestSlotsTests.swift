@@ -1,0 +1,82 @@
+import PartnerCenter
+import Synchronization
+import Testing
+
+@testable import Migration
+
+@Suite("RequestSlots: the bound on calls in flight")
+struct RequestSlotsTests {
+    /// Calls in flight now, the most at once, and how many ran.
+    final class Gauge: Sendable {
+        private let counts = Mutex((now: 0, most: 0, ran: 0))
+
+        func enter() {
+            counts.withLock {
+                $0.now += 1
+                $0.most = max($0.most, $0.now)
+            }
+        }
+
+        func leave() {
+            counts.withLock {
+                $0.now -= 1
+                $0.ran += 1
+            }
+        }
+
+        var most: Int { counts.withLock { $0.most } }
+        var ran: Int { counts.withLock { $0.ran } }
+    }
+
+    @Test("40 calls through 3 slots: every one runs, never more than 3 at once, and 3 do")
+    func bound() async throws {
+        let slots = RequestSlots(3)
+        let gauge = Gauge()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await slots.withSlot(correlationId: "\(index)") { () async throws(PartnerCenterError) in
+                        gauge.enter()
+                        try? await Task.sleep(for: .milliseconds(2))
+                        gauge.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(gauge.ran == 40)
+        #expect(gauge.most == 3)
+    }
+
+    @Test("a call cancelled before its turn ends as cancelled without running; the slot goes on to the next")
+    func cancelledWhileWaiting() async throws {
+        let slots = RequestSlots(1)
+        let (holding, release) = AsyncStream.makeStream(of: Void.self)
+        let (entered, enter) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await slots.withSlot(correlationId: "holder") { () async throws(PartnerCenterError) in
+                enter.yield()
+                for await _ in holding { break }
+            }
+        }
+        for await _ in entered { break }
+        let gauge = Gauge()
+        let waiter = Task {
+            try await slots.withSlot(correlationId: "waiter") { () async throws(PartnerCenterError) in
+                gauge.enter()
+                gauge.leave()
+            }
+        }
+        waiter.cancel()
+        let error = await #expect(throws: PartnerCenterError.self) { try await waiter.value }
+        #expect(error?.kind == .cancelled)
+        #expect(gauge.ran == 0)
+        release.yield()
+        try await holder.value
+        try await slots.withSlot(correlationId: "next") { () async throws(PartnerCenterError) in
+            gauge.enter()
+            gauge.leave()
+        }
+        #expect(gauge.ran == 1, "the holder's slot was handed on, not lost to the cancelled waiter")
+    }
+}
