@@ -1,35 +1,23 @@
 import AddressRules
 import PartnerCenter
-import Synchronization
 
 /// The preflight call, made while the first rows are read instead of in front of them: what a
 /// row learns or writes waits for its answer.
 ///
 /// Reads go out at once; their answers are held until the preflight is answered
 /// (``GatedProfileService``), each in its call's slot (``BoundedProfileService``), so at most
-/// `--concurrency` profiles are read before it is, and none once it failed. A write's intent is
-/// journaled, and so the write sent, only after it passed
+/// `--concurrency` profiles are read before it is. Its failure ends those calls as cancelled,
+/// which stops the run before their slots are handed on: no row waiting for its turn starts. A
+/// write's intent is journaled, and so the write sent, only after it passed
 /// (``RowProcessor/journaledWrite(_:_:_:logger:)``). So when it fails (broken credentials, an
 /// outage), no row was written or recorded: the rows in flight end as cancelled, and the run ends
 /// as if it had not started.
 struct PreflightGate: Sendable {
     private let answer: Task<String?, Never>
-    /// Why it failed, once it has.
-    private let failure: Failure
-
-    private final class Failure: Sendable {
-        let problem = Mutex<String?>(nil)
-    }
 
     /// Starts `preflight`, which returns what to tell the operator when it failed.
     init(_ preflight: @escaping @Sendable () async -> String?) {
-        let failure = Failure()
-        self.failure = failure
-        answer = Task {
-            let problem = await preflight()
-            failure.problem.withLock { $0 = problem }
-            return problem
-        }
+        answer = Task { await preflight() }
     }
 
     /// Waits for the preflight; why it failed, or `nil` when Partner Center answered.
@@ -50,17 +38,9 @@ struct PreflightGate: Sendable {
 
     /// Waits for the preflight; the error a row's call ends with when it failed.
     func check() async throws(PartnerCenterError) {
-        if let problem = await problem { throw Self.failed(problem) }
-    }
-
-    /// The error a row's call ends with, without being made, once the preflight is known to have
-    /// failed.
-    func checkNotFailed() throws(PartnerCenterError) {
-        if let problem = failure.problem.withLock({ $0 }) { throw Self.failed(problem) }
-    }
-
-    private static func failed(_ problem: String) -> PartnerCenterError {
-        PartnerCenterError(kind: .cancelled, detail: "the preflight call failed: \(problem)")
+        if let problem = await problem {
+            throw PartnerCenterError(kind: .cancelled, detail: "the preflight call failed: \(problem)")
+        }
     }
 }
 
@@ -119,10 +99,8 @@ struct GatedProfileService: ProfileService {
         }
     }
 
-    /// Makes `call` at once, unless the preflight has failed already; its answer (or failure)
-    /// once the preflight passed.
+    /// Makes `call` at once; its answer (or failure) once the preflight passed.
     private func afterGate<T>(_ call: () async throws(PartnerCenterError) -> T) async throws(PartnerCenterError) -> T {
-        try gate.checkNotFailed()
         let answer: Result<T, PartnerCenterError>
         do throws(PartnerCenterError) {
             answer = .success(try await call())
