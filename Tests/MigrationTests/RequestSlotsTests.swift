@@ -24,6 +24,7 @@ struct RequestSlotsTests {
             }
         }
 
+        var now: Int { counts.withLock { $0.now } }
         var most: Int { counts.withLock { $0.most } }
         var ran: Int { counts.withLock { $0.ran } }
     }
@@ -32,20 +33,54 @@ struct RequestSlotsTests {
     func bound() async throws {
         let slots = RequestSlots(3)
         let gauge = Gauge()
+        // Each call, once in its slot, hands the test a way to end it and waits for it.
+        let (entered, enter) = AsyncStream.makeStream(of: CheckedContinuation<Void, Never>.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<40 {
                 group.addTask {
                     try await slots.withSlot(correlationId: "\(index)") { () async throws(PartnerCenterError) in
                         gauge.enter()
-                        try? await Task.sleep(for: .milliseconds(2))
+                        await withCheckedContinuation { enter.yield($0) }
                         gauge.leave()
                     }
                 }
+            }
+            var inSlots = entered.makeAsyncIterator()
+            var running: [CheckedContinuation<Void, Never>] = []
+            for _ in 0..<3 { running.append(try #require(await inSlots.next())) }
+            #expect(gauge.now == 3, "three calls in, the others waiting")
+            for ended in 0..<40 {
+                running.removeFirst().resume()
+                if ended < 37 { running.append(try #require(await inSlots.next())) }
             }
             try await group.waitForAll()
         }
         #expect(gauge.ran == 40)
         #expect(gauge.most == 3)
+    }
+
+    @Test("a row that waited for its turn and finds the run stopped does not start; the slot goes on to the next")
+    func startAfterStop() async throws {
+        let slots = RequestSlots(1)
+        let (holding, release) = AsyncStream.makeStream(of: Void.self)
+        let (entered, enter) = AsyncStream.makeStream(of: Void.self)
+        let stop = StopSignal()
+        let first = Task {
+            await slots.start(unless: { stop.stopReason != nil }) {
+                enter.yield()
+                for await _ in holding { break }
+                return "first"
+            }
+        }
+        for await _ in entered { break }
+        let second = Task { await slots.start(unless: { stop.stopReason != nil }) { "second" } }
+        while slots.waiting == 0 { await Task.yield() }
+        stop.stop("the test")
+        release.yield()
+        #expect(await first.value == "first", "a row with a free slot starts")
+        #expect(await second.value == nil, "it waited, and the run stopped meanwhile")
+        let third = await slots.start(unless: { false }) { "third" }
+        #expect(third == "third", "neither row kept the slot")
     }
 
     @Test("a call cancelled before its turn ends as cancelled without running; the slot goes on to the next")

@@ -71,6 +71,9 @@ final class RequestSlots: Sendable {
         return try await call()
     }
 
+    /// Calls waiting for a slot now.
+    var waiting: Int { state.withLock { $0.waiting.count } }
+
     /// Takes a slot if one is free now.
     private func takeFree() -> Bool {
         state.withLock { state in
