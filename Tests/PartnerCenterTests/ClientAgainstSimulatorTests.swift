@@ -96,7 +96,9 @@ struct ClientAgainstSimulatorTests {
         }
     }
 
-    @Test("a 429 waits at least its Retry-After and slows the shared limiter")
+    @Test(
+        "a 429 waits at least its Retry-After; 429s that go on at any pace are learned by the shared limiter as a baseline"
+    )
     func throttling() async throws {
         let fixture = try await ClientFixture.start(
             {
@@ -110,7 +112,7 @@ struct ClientAgainstSimulatorTests {
             let waits = fixture.clock.sleeps.filter { $0 >= .seconds(1) }
             #expect(waits.count >= 2)
             #expect(waits.allSatisfy { $0 >= .seconds(7) })
-            #expect(await fixture.limiter.rate != nil)
+            #expect(await fixture.limiter.baseline > 0)
             #expect(await fixture.simulator.stats().count("GET /v1/customers/{id}/profiles/billing", status: 429) == 3)
         }
     }

@@ -1,5 +1,6 @@
 import AddressRules
 import JSONDocument
+import PartnerCenter
 
 /// What became of one row: the unit of every report.
 public struct RowResult: Sendable, Equatable {
@@ -92,16 +93,15 @@ public struct RowResult: Sendable, Equatable {
         return outcome == .skipped && errors.contains { $0.code == .notFinished }
     }
 
-    /// A failure another run may not meet: no answer, 408, 429 or a 5xx. Resuming does such a row
-    /// again; other outcomes are final.
+    /// A failure another run may not meet: no answer, a transient status, or refused access
+    /// (``PartnerCenterError/isTransientFailure(status:code:)``). Resuming does such a row again;
+    /// other outcomes are final.
     public var isTransientFailure: Bool {
         Self.isTransientFailure(outcome, status: httpStatus, code: partnerCenterCode)
     }
 
     static func isTransientFailure(_ outcome: Outcome, status: Int?, code: String?) -> Bool {
-        guard outcome == .failed else { return false }
-        guard let status else { return code == nil }
-        return status == 408 || status == 429 || (500...599).contains(status)
+        outcome == .failed && PartnerCenterError.isTransientFailure(status: status, code: code)
     }
 
     public init(

@@ -192,11 +192,11 @@ public struct MigrationRun {
             return "Partner Center cannot be reached: \(error.summary)"
         case .retryBudgetExhausted, .waitTooLong, .cancelled:
             return error.summary
-        case .http where error.status == 401 || error.status == 403:
+        case .http where error.refusesAccess:
             return
                 "Partner Center refused the credentials (HTTP \(error.status ?? 0)\(error.code.map { ", code \($0)" } ?? "")): "
                 + "check the app's consent, its Partner Center role, and the tenant."
-        case .http where error.status == 429 || (500...599).contains(error.status ?? 0):
+        case .http where error.meaning == .transient:
             return "Partner Center is failing (\(error.summary)); the run does not start into an outage"
         case .http, .invalidResponse:
             return nil

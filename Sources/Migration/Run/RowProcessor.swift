@@ -284,7 +284,7 @@ struct RowProcessor: Sendable {
             return Processed(result: with(result, .skipped, note: error.summary), stop: why)
         }
         switch error.kind {
-        case .http where Self.refusesAccess(error):
+        case .http where error.refusesAccess:
             guard await accessRefusals.record(refused: true) < 2 else {
                 let message =
                     "Partner Center refused access on two rows in a row, so the run stops here instead of failing "
@@ -300,15 +300,8 @@ struct RowProcessor: Sendable {
         }
     }
 
-    /// Whether an error refuses the partner's access as such rather than one customer: a 401 (it
-    /// survived a token refresh), or a 403 other than 20002 ("no commerce relationship with the
-    /// customer", which is about that customer only).
-    static func refusesAccess(_ error: PartnerCenterError) -> Bool {
-        error.status == 401 || (error.status == 403 && error.code != "20002")
-    }
-
     /// Records the outcome (in the journal, for `apply`) and returns the row's result.
-    /// - Parameter accessRefused: the row failed for want of access (see ``refusesAccess(_:)``);
+    /// - Parameter accessRefused: the row failed for want of access (``PartnerCenterError/refusesAccess``);
     ///   any other outcome ends a run of such rows.
     func finish(
         _ result: inout RowResult, _ outcome: RowResult.Outcome, status: Int? = nil, logger: Logger,
@@ -367,7 +360,7 @@ struct RowProcessor: Sendable {
     }
 }
 
-/// Counts rows refused access one after another (see ``RowProcessor/refusesAccess(_:)``): two in a
+/// Counts rows refused access one after another (``PartnerCenterError/refusesAccess``): two in a
 /// row stop the run, since every other row would fail the same way.
 actor AccessRefusals {
     private var consecutive = 0

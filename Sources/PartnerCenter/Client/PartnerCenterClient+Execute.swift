@@ -25,7 +25,8 @@ extension PartnerCenterClient {
         var renewedToken = false
         while true {
             attempt += 1
-            try await waitForSlot(requestId: requestId, correlationId: correlationId, inOpeningWindow: inOpeningWindow)
+            let sentAt = try await waitForSlot(
+                requestId: requestId, correlationId: correlationId, inOpeningWindow: inOpeningWindow)
             let token = try await tokens.token()
             let request = HTTPRequest(
                 method: method, url: configuration.endpoint + path,
@@ -46,9 +47,10 @@ extension PartnerCenterClient {
                 let (response, encodingProblem) = received.normalizedForJSON()
                 logger.debug("response", metadata: ["status": "\(response.status)", "attempt": "\(attempt)"])
                 // Any answer but a 429 was let through by the partner's quota.
-                if response.status != 429 { await limiter.recordSuccess(inOpeningWindow: inOpeningWindow) }
+                await limiter.record(
+                    response.status == 429 ? .throttled : .accepted, sentAt: sentAt, inOpeningWindow: inOpeningWindow)
                 if (200..<300).contains(response.status) {
-                    budget.recordSuccess()
+                    budget.recordSuccess(afterRetry: attempt > 1)
                     if let encodingProblem {
                         throw PartnerCenterError(
                             kind: .invalidResponse, status: response.status, detail: encodingProblem,
@@ -63,12 +65,12 @@ extension PartnerCenterClient {
                     continue
                 }
                 let retryAfter = RetryAfter.parse(response.header("Retry-After"), now: clock.date())
-                if response.status == 429 { await limiter.recordThrottle(inOpeningWindow: inOpeningWindow) }
                 failure = PartnerCenterError(
                     response: response, requestId: requestId, correlationId: correlationId, retryAfter: retryAfter
                 ).redacted(by: Redactor(secrets: configuration.secrets + [token]))
-                guard RetryPolicy.isRetryable(status: response.status) else { throw failure }
+                guard PartnerCenterError.isRetryable(status: response.status) else { throw failure }
             case .failure(let error):
+                await limiter.record(.failed, sentAt: sentAt, inOpeningWindow: inOpeningWindow)
                 let ambiguous = if case .ambiguous = error { true } else { false }
                 logger.debug("no response", metadata: ["attempt": "\(attempt)", "ambiguous": "\(ambiguous)"])
                 failure = PartnerCenterError(
@@ -78,6 +80,7 @@ extension PartnerCenterClient {
                 if ambiguous, !retryAmbiguous { throw failure }
             }
             guard attempt < configuration.retry.maxAttempts else { throw failure }
+            guard mayRetry else { throw cancelled(requestId: requestId, correlationId: correlationId) }
             if let wait = failure.retryAfter, wait > configuration.retry.longestRetryAfter {
                 var tooLong = failure
                 tooLong.kind = .waitTooLong
@@ -97,14 +100,16 @@ extension PartnerCenterClient {
             } catch {
                 throw cancelled(requestId: requestId, correlationId: correlationId)
             }
+            guard mayRetry else { throw cancelled(requestId: requestId, correlationId: correlationId) }
         }
     }
 
+    /// Waits for the limiter's slot; returns the time it was given.
     private func waitForSlot(requestId: String, correlationId: String, inOpeningWindow: Bool)
-        async throws(PartnerCenterError)
+        async throws(PartnerCenterError) -> Duration
     {
         do {
-            try await limiter.acquire(inOpeningWindow: inOpeningWindow)
+            return try await limiter.acquire(inOpeningWindow: inOpeningWindow)
         } catch {
             throw cancelled(requestId: requestId, correlationId: correlationId)
         }

@@ -2,6 +2,7 @@ import AddressRules
 import Foundation
 import JSONDocument
 import Logging
+import Synchronization
 
 /// The calls the tool makes to Partner Center: read and write a customer's billing profile, the
 /// country rules, address validation. Each is one logical call with one `MS-RequestId`, kept across
@@ -17,6 +18,8 @@ public final class PartnerCenterClient: Sendable {
     let clock: any RunClock
     let logger: Logger
     let jitter: @Sendable () -> Double
+    /// Set when the run stops: a call that would retry ends instead (``stopRetrying()``).
+    private let retriesStopped = Mutex(false)
 
     /// - Parameters:
     ///   - limiter: shared by every request of the run.
@@ -36,6 +39,15 @@ public final class PartnerCenterClient: Sendable {
         self.logger = logger
         self.jitter = jitter
     }
+
+    /// From now on, a call that would be retried ends with ``PartnerCenterError/Kind/cancelled``
+    /// instead ("not sent: the run is stopping"): a stopped run starts no retry (a write in doubt
+    /// stays in the journal, read back by the next run).
+    public func stopRetrying() {
+        retriesStopped.withLock { $0 = true }
+    }
+
+    var mayRetry: Bool { !retriesStopped.withLock { $0 } }
 
     /// `GET /v1/customers/{id}/profiles/billing`.
     public func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError)

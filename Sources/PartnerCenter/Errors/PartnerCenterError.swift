@@ -71,10 +71,7 @@ public struct PartnerCenterError: Error, Sendable, Equatable, CustomStringConver
     }
 
     /// Whether this is an ETag conflict: 412, 409, or 400 with code 2055.
-    public var isConflict: Bool {
-        guard kind == .http else { return false }
-        return status == 412 || status == 409 || (status == 400 && code == "2055")
-    }
+    public var isConflict: Bool { meaning == .conflict }
 
     public var description: String {
         var text = summary

@@ -2,8 +2,9 @@ import Synchronization
 
 /// A per-run allowance of retries, so that a run that only fails stops instead of hammering an
 /// outage (after AWS's retry quota): it starts with `capacity` tokens, a retry costs `retryCost`,
-/// a success pays back `refund`. With the defaults (500, 5, 1) a run can make 100 retries in a
-/// row with no success between them.
+/// a success at the first attempt pays back `refund`, and a success after retries pays back
+/// `retryCost` (the retry worked). With the defaults (500, 5, 1) a run can make 100 retries in a
+/// row with no success between them, while a brownout whose retries succeed never spends it.
 public final class RetryBudget: Sendable {
     private struct State {
         var tokens: Int
@@ -30,9 +31,10 @@ public final class RetryBudget: Sendable {
         }
     }
 
-    /// Pays back for a success.
-    public func recordSuccess() {
-        state.withLock { state in state.tokens = min(capacity, state.tokens + refund) }
+    /// Pays back for a success: `retryCost` when it came after a retry, else `refund`.
+    public func recordSuccess(afterRetry: Bool = false) {
+        let amount = afterRetry ? retryCost : refund
+        state.withLock { state in state.tokens = min(capacity, state.tokens + amount) }
     }
 
     /// Tokens left.

@@ -10,7 +10,7 @@ import Foundation
 /// | ceiling (s) | 0.5 | 1 | 2 | 4 | 8 | 16 | 30 |
 ///
 /// The wait is a uniform draw in `[0, ceiling]` ("full jitter"), raised to `Retry-After` when
-/// Partner Center asks for longer.
+/// Partner Center asks for longer. Which statuses are retried is ``PartnerCenterError/isRetryable(status:)``.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts per logical call, the first included. Default 6 (`--max-attempts`).
     public var maxAttempts: Int = 6
@@ -39,11 +39,6 @@ public struct RetryPolicy: Sendable, Equatable {
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?, jitter: Double) -> Duration {
         let drawn = ceiling(afterAttempt: attempt) * min(max(jitter, 0), 1)
         return max(drawn, retryAfter ?? .zero)
-    }
-
-    /// Statuses worth another attempt: 408, 429, 500, 502, 503, 504.
-    public static func isRetryable(status: Int) -> Bool {
-        [408, 429, 500, 502, 503, 504].contains(status)
     }
 }
 
