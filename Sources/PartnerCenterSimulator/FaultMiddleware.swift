@@ -39,7 +39,10 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let response = try await respond(request, context: context, route: route, next: next)
-        try await delay(state.configuration.faults, key: route.name + request.uri.path, from: arrival)
+        let faults = state.configuration.faults
+        if faults.routes?.contains(route.name) ?? true {
+            try await delay(faults, key: route.name + request.uri.path, from: arrival)
+        }
         return response
     }
 
@@ -55,6 +58,7 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
                     .unauthorized, code: 800_001, "Partner token missing or expired in request context")
             }
             if let wait = await state.takeQuota() { return PartnerFD.throttled(retryAfter: wait) }
+            guard faults.routes?.contains(route.name) ?? true else { return try await next(request, context) }
             let draw = await state.draw("\(request.method.rawValue) \(request.uri.path)")
             if draw < faults.throttleRate { return PartnerFD.throttled(retryAfter: faults.retryAfterSeconds) }
             if draw < faults.throttleRate + faults.serverErrorRate {

@@ -9,6 +9,9 @@ public struct SimulatorConfiguration: Sendable {
         public var latency: Duration = .zero
         /// Latency varies uniformly by up to this much either side of the mean. Default none.
         public var latencyJitter: Duration = .zero
+        /// The routes these faults (latency, 5xx, 429, drops) apply to, by name
+        /// (`GET /v1/customers/{id}/profiles/billing`); `nil` for every route. Default `nil`.
+        public var routes: Set<String>?
         /// Requests answered 500, 502, 503 or 504 (PartnerFD body). Default 0.
         public var serverErrorRate: Double = 0
         /// Requests answered 429 with `Retry-After`, whatever the quota. Default 0.

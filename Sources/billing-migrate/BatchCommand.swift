@@ -61,6 +61,7 @@ struct BatchCommand {
         configuration.failedRows = failedRows
         configuration.reproduceReports = !reports.isEmpty || failedRows != nil
         configuration.deadline = runOptions.deadlineDuration
+        configuration.grace = runOptions.graceDuration
         if connection.sandbox, let state = connection.sandboxState {
             configuration.alsoWrites.append((role: "--sandbox-state", path: state))
         }
@@ -74,11 +75,11 @@ struct BatchCommand {
         // the input are set up and the preflight call goes out, so the first rows need not wait.
         Task.detached(priority: .userInitiated) { AddressValidator.loadShipped() }
         let logger = runOptions.logger()
-        let stop = StopSignal()
-        let signals = Self.watchSignals(stop, grace: runOptions.graceDuration)
-        defer { withExtendedLifetime(signals) {} }
         let configuration = try configuration()
         let open = try await connection.connect(logger: logger)
+        let stop = StopSignal(onStop: { [client = open.client] in client.stopRetrying() })
+        let signals = Self.watchSignals(stop, grace: runOptions.graceDuration)
+        defer { withExtendedLifetime(signals) {} }
         let progress = RunProgress()
         let reporter = ProgressReporter(
             command: command, progress: progress, quiet: runOptions.quiet,

@@ -260,6 +260,80 @@ struct HostileInputTests {
         }
     }
 
+    @Test(
+        "SIGTERM while the server holds every row's read after answering the preflight: the grace cancels them, and the run ends by its normal path (summary, reports, a journal that resumes)"
+    )
+    func graceCancelsHeldReads() async throws {
+        let profileRead = "GET /v1/customers/{id}/profiles/billing"
+        let fixture = try await SimulatorFixture.start(rows: 6) {
+            $0.faults.latency = .seconds(600)
+            $0.faults.routes = [profileRead]
+        }
+        try await stopping(fixture) {
+            let report = fixture.folder.appendingPathComponent("report.json").path
+            let running = try ToolRunner.start(
+                ["apply", fixture.input, "--journal", fixture.journal, "--grace", "1s", "--report", report]
+                    + fixture.connection, environment: SimulatorFixture.environment)
+            // The preflight (the US rules) is answered, and the rows' reads are held.
+            for _ in 0..<400 {
+                let stats = await fixture.simulator.stats()
+                if stats.count("GET /v1/countryvalidationrules/{iso2}") > 0, stats.inFlight > 0 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(await fixture.simulator.stats().count("GET /v1/countryvalidationrules/{iso2}") > 0)
+            let clock = ContinuousClock()
+            let signalled = clock.now
+            running.send(SIGTERM)
+            let output = await running.finish()
+            let took = clock.now - signalled
+            #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+            #expect(took < .milliseconds(2_500), "took \(took)")
+            #expect(!output.stderr.contains("did not end within the grace period"), "\(output.stderr)")
+            #expect(output.stdout.contains("not-started") || output.stdout.contains("skipped"), "\(output.stdout)")
+            #expect(output.stderr.contains("stopped: interrupted by SIGTERM"), "\(output.stderr)")
+            let written = try readReport(report)
+            let rows = try #require(written["rows"] as? [[String: Any]])
+            #expect(rows.count == 6, "every row in the report")
+            let resumed = try ToolRunner.run(["status", "--journal", fixture.journal])
+            #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(!resumed.stderr.contains("not a journal"), "\(resumed.stderr)")
+        }
+    }
+
+    @Test(
+        "--deadline bounds the whole run: reads held by the server are cancelled after --grace, and 429s with Retry-After 0 start no retry after it; the run ends by its normal path",
+        arguments: ["held reads", "429 on every call"])
+    func deadlineBoundsTheRun(server: String) async throws {
+        let fixture = try await SimulatorFixture.start(rows: 6) {
+            $0.faults.routes = ["GET /v1/customers/{id}/profiles/billing"]
+            if server == "held reads" {
+                $0.faults.latency = .seconds(600)
+            } else {
+                $0.faults.throttleRate = 1
+                $0.faults.retryAfterSeconds = 0
+            }
+        }
+        try await stopping(fixture) {
+            let report = fixture.folder.appendingPathComponent("report.json").path
+            let clock = ContinuousClock()
+            let started = clock.now
+            let output = try await fixture.run(
+                [
+                    "apply", fixture.input, "--journal", fixture.journal, "--deadline", "2s", "--grace", "1s",
+                    "--max-attempts", "20", "--report", report,
+                ])
+            let took = clock.now - started
+            #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+            #expect(took < .seconds(6), "took \(took)")
+            #expect(output.stderr.contains("--deadline of 2s was reached"), "\(output.stderr)")
+            #expect(!output.stderr.contains("did not end within the grace period"), "\(output.stderr)")
+            #expect(try readReport(report)["rows"] as? [[String: Any]] != nil, "the report is written")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path)
+                .filter { $0.contains(".partial") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
+    }
+
     @Test("a second signal exits at once")
     func secondSignal() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Synchronization
+import Testing
 
 /// Runs the built `billing-migrate` binary the way a user does, and collects what it printed.
 struct ToolRunner {
@@ -7,6 +9,17 @@ struct ToolRunner {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// The command, when it ran past its time limit and was killed.
+        var timedOut: String? = nil
+
+        /// The output, after failing the current test if the run was killed for its time limit.
+        func recordingTimeout() -> Output {
+            if let timedOut {
+                let message = "`\(timedOut)` did not end within \(ToolRunner.timeLimit) and was killed.\n"
+                Issue.record(Comment(rawValue: message + "stdout:\n\(stdout)\nstderr:\n\(stderr)"))
+            }
+            return self
+        }
 
         /// The count the closing summary table shows for `outcome`, if it lists it.
         func summaryCount(_ outcome: String) -> Int? {
@@ -36,9 +49,13 @@ struct ToolRunner {
         packageRoot.appendingPathComponent("samples").appendingPathComponent(name).path
     }
 
-    /// Runs the tool with `arguments` and waits for it.
+    /// How long a run of the tool may take before the test kills it and fails, with its output:
+    /// a run that hangs fails its test instead of holding the suite (and CI) until CI's limit.
+    static let timeLimit = Duration.seconds(240)
+
+    /// Runs the tool with `arguments` and waits for it (at most ``timeLimit``).
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        try start(arguments, environment: environment).wait()
+        try start(arguments, environment: environment).wait().recordingTimeout()
     }
 
     /// Starts the tool; the caller waits for it (or signals it first).
@@ -52,12 +69,13 @@ struct ToolRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        return Running(process: process, out: out, err: err)
+        return Running(process: process, arguments: arguments, out: out, err: err)
     }
 
     /// A tool process in flight.
     struct Running {
         let process: Process
+        let arguments: [String]
         let out: Pipe
         let err: Pipe
 
@@ -66,14 +84,27 @@ struct ToolRunner {
 
         /// Waits for the end on a thread of its own, so that the test's in-process simulator, which
         /// runs on the concurrency pool, keeps answering meanwhile.
-        func finish() async -> Output {
-            await withCheckedContinuation { continuation in
-                Thread { continuation.resume(returning: wait()) }.start()
+        /// A run still going after `limit` is killed, and the test fails with its output.
+        func finish(within limit: Duration = ToolRunner.timeLimit) async -> Output {
+            let output = await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: wait(within: limit)) }.start()
             }
+            return output.recordingTimeout()
         }
 
-        /// Waits for the end and collects the output, blocking the calling thread.
-        func wait() -> Output {
+        /// Waits for the end (killing the process after `limit`) and collects the output, blocking
+        /// the calling thread.
+        func wait(within limit: Duration = ToolRunner.timeLimit) -> Output {
+            let killed = Mutex(false)
+            let process = self.process
+            let watchdog = DispatchWorkItem {
+                guard process.isRunning else { return }
+                killed.withLock { $0 = true }
+                kill(process.processIdentifier, SIGKILL)
+            }
+            DispatchQueue.global().asyncAfter(
+                deadline: .now() + .milliseconds(Int(limit.components.seconds * 1000)), execute: watchdog)
+            defer { watchdog.cancel() }
             let stderrData = LockedData()
             let stderrDone = DispatchSemaphore(value: 0)
             Thread {
@@ -87,7 +118,8 @@ struct ToolRunner {
                 process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
             return Output(
                 status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
-                stderr: String(decoding: stderrData.get(), as: UTF8.self))
+                stderr: String(decoding: stderrData.get(), as: UTF8.self),
+                timedOut: killed.withLock { $0 } ? "billing-migrate \(arguments.joined(separator: " "))" : nil)
         }
     }
 

@@ -30,6 +30,23 @@ struct JournalTests {
         for entry in entries { #expect(JournalEntry(json: entry.json) == entry) }
     }
 
+    @Test("the lock holds while the run reads its own journal (the undo file does): a second opener is refused")
+    func lockSurvivesReading() async throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (journal, _) = try Journal.open(path: path)
+        try await journal.append(.header(header))
+        var read = 0
+        try Journal.forEachEntry(path: path) { _ in read += 1 }
+        #expect(read == 1)
+        #expect {
+            _ = try Journal.open(path: path)
+        } throws: { error in
+            (error as? RunRefusal)?.kind == .unavailable && "\(error)".contains("is in use by")
+        }
+        withExtendedLifetime(journal) {}
+    }
+
     @Test("appends are durable, the file is 0600, and a replay sees outcomes and writes in doubt")
     func appendAndReplay() async throws {
         let path = path()

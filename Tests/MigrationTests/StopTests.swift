@@ -60,4 +60,21 @@ struct StopTests {
         #expect(sink.rows.filter { $0.outcome == .notStarted }.count == 7)
         #expect(sink.rows.filter { $0.outcome == .skipped }.count == 3)
     }
+
+    @Test(
+        "a cancellable call that ends does not wake the other waiters: cancelInFlight still reaches the run's own",
+        .timeLimit(.minutes(1)))
+    func cancellableEndsAlone() async throws {
+        let stop = StopSignal()
+        let watcher = Task {
+            await stop.inFlightCancelled()
+            return stop.isInFlightCancelled
+        }
+        try await Task.sleep(for: .milliseconds(50))  // the run's watcher is registered
+        // The preflight runs inside cancellable and answers: its own watcher is cancelled.
+        let answered = await stop.cancellable { 42 }
+        #expect(answered == 42)
+        stop.cancelInFlight()
+        #expect(await watcher.value, "the run's watcher returned only when cancelInFlight was called")
+    }
 }

@@ -55,7 +55,9 @@ final class CustomerFileSource: ExportSource {
 
 /// `export --all`: `GET /v1/customers` page by page (500 a page, Partner Center's largest), the
 /// next page asked for while the current one is exported. A customer a later page lists again is
-/// a repeat; a continuation that comes back again ends the run (a service paging in a loop).
+/// a repeat; a continuation that comes back again, or ``barrenPagesToStop`` pages in a row that
+/// bring no customer not listed before, end the run (a service paging in a loop, with fresh tokens
+/// or without); once the run stops, no further page is asked for.
 final class CustomerListSource: ExportSource {
     static let pageSize = 500
 
@@ -65,9 +67,14 @@ final class CustomerListSource: ExportSource {
     private var position = 0
     private var seen: [String: Int] = [:]
     private var continuations: Set<String> = []
+    /// Pages in a row that brought no customer not listed before.
+    private var barrenPages = 0
+    static let barrenPagesToStop = 3
+    private let stop: StopSignal
 
-    init(service: any ProfileService) {
+    init(service: any ProfileService, stop: StopSignal) {
         self.service = service
+        self.stop = stop
         nextPage = fetch(after: nil)
     }
 
@@ -76,6 +83,12 @@ final class CustomerListSource: ExportSource {
     func next() async throws -> ExportItem? {
         while page.isEmpty {
             guard let task = nextPage else { return nil }
+            if stop.stopReason != nil {
+                // Stopped: no page after the one in hand (the journal has what was exported).
+                task.cancel()
+                nextPage = nil
+                return nil
+            }
             let answer: CustomerPage
             do {
                 answer = try await task.value
@@ -86,6 +99,15 @@ final class CustomerListSource: ExportSource {
                     .unavailable,
                     "the partner's customer list could not be read after \(position) customers (\(why)). The "
                         + "customers read so far are in the journal; run the same command again to go on.")
+            }
+            let bringsNew = answer.customers.contains { seen[CustomerID($0.id).map(\.description) ?? $0.id] == nil }
+            barrenPages = bringsNew ? 0 : barrenPages + 1
+            if barrenPages >= Self.barrenPagesToStop, answer.next != nil {
+                throw RunRefusal(
+                    .unavailable,
+                    "Partner Center's customer list gave \(barrenPages) pages in a row with no customer it had not "
+                        + "listed before, after \(position) customers; the export stops instead of reading in a loop. "
+                        + "Run again later, or export with --customers.")
             }
             nextPage = try answer.next.map { next in
                 let key = next.path + next.headers.map { "\n\($0.name): \($0.value)" }.joined()

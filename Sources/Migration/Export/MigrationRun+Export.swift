@@ -82,7 +82,7 @@ extension MigrationRun {
         let source: any ExportSource =
             fromFile
             ? CustomerFileSource(path: configuration.input, options: configuration.inputOptions)
-            : CustomerListSource(service: service)
+            : CustomerListSource(service: service, stop: stop)
         let processor = RowProcessor(
             service: service, planner: Planner(allowCountryChange: false),
             rules: rules, journal: nil, maxConflictRetries: 0,

@@ -173,13 +173,18 @@ public actor Journal {
         if !waiters.isEmpty { startFlush() }
     }
 
+    /// Writes `bytes` at the end and syncs them. A write that fails part-way (a full disk) is cut
+    /// back to where it began, so the journal keeps ending with whole lines.
     private static func writeAndSync(_ bytes: [UInt8], descriptor: Int32, path: String) -> RunRefusal? {
+        let start = lseek(descriptor, 0, SEEK_END)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return RunRefusal(.input, "\(path): cannot write the journal (\(String(cString: strerror(errno)))).")
+                let reason = String(cString: strerror(errno))
+                if start >= 0, offset > 0 { _ = ftruncate(descriptor, start) }
+                return RunRefusal(.input, "\(path): cannot write the journal (\(reason)).")
             }
             offset += written
         }

@@ -142,12 +142,19 @@ extension MigrationRun {
         return files
     }
 
-    /// `--deadline`: a task that stops the run when it is reached (cancel it when the run ends).
+    /// `--deadline`: a task that stops the run when it is reached, and cancels the calls still in
+    /// flight `--grace` later (cancel the task when the run ends).
     func startDeadline(_ stop: StopSignal) -> Task<Void, Never>? {
-        configuration.deadline.map { limit in
+        configuration.deadline.map { [grace = configuration.grace] limit in
             Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { stop.stop("the --deadline of \(Self.seconds(limit)) was reached") }
+                do {
+                    try await Task.sleep(for: limit)
+                    stop.stop("the --deadline of \(Self.seconds(limit)) was reached")
+                    try await Task.sleep(for: grace)
+                    stop.cancelInFlight()
+                } catch {
+                    return
+                }
             }
         }
     }

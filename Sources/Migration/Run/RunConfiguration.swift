@@ -48,8 +48,11 @@ public struct RunConfiguration: Sendable {
     public var undoFile: String?
     /// `apply --max-changes`: refuse to write anything when more rows would change.
     public var maxChanges: Int?
-    /// `--deadline`: stop taking rows after this long (rows in flight finish; exit 3, resumable).
+    /// `--deadline`: the run's bound. At it no row, retry or page starts; the calls still in flight
+    /// are cancelled ``grace`` later; the run ends as usual (summary, reports; exit 3, resumable).
     public var deadline: Duration?
+    /// `--grace`: how long calls in flight may go on after the deadline. Default 10 s.
+    public var grace: Duration = .seconds(10)
     /// Other files the run's wiring writes (the sandbox's state file), checked against the run's own.
     public var alsoWrites: [(role: String, path: String)] = []
     /// `plan --detailed-exitcode`: exit 4 when changes are pending and nothing is invalid or failed.

@@ -8,13 +8,31 @@ import Synchronization
 /// the journal, to be read back by the next run).
 public final class StopSignal: Sendable {
     private let reason = Mutex<String?>(nil)
-    private let cancellation = Mutex<(cancelled: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private struct Cancellation {
+        var cancelled = false
+        var nextWaiter = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
 
-    public init() {}
+    private let cancellation = Mutex(Cancellation())
+
+    /// What the first stop also does (the client's retries end with it).
+    private let onStop: @Sendable () -> Void
+
+    /// - Parameter onStop: called once, with the first stop: what else must end when the run
+    ///   stops taking rows (``PartnerCenter/PartnerCenterClient/stopRetrying()``: no retry starts).
+    public init(onStop: @escaping @Sendable () -> Void = {}) {
+        self.onStop = onStop
+    }
 
     /// Asks the run to stop; keeps the first reason given.
     public func stop(_ why: String) {
-        reason.withLock { if $0 == nil { $0 = why } }
+        let first = reason.withLock { reason in
+            guard reason == nil else { return false }
+            reason = why
+            return true
+        }
+        if first { onStop() }
     }
 
     /// The reason, once one was given.
@@ -24,8 +42,8 @@ public final class StopSignal: Sendable {
     public func cancelInFlight() {
         let waiters = cancellation.withLock { state in
             state.cancelled = true
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return state.waiters.values
         }
         for waiter in waiters { waiter.resume() }
     }
@@ -45,23 +63,24 @@ public final class StopSignal: Sendable {
         }
     }
 
-    /// Returns once ``cancelInFlight()`` is called, or the calling task is cancelled.
+    /// Returns once ``cancelInFlight()`` is called, or the calling task is cancelled. A cancelled
+    /// task's wait ends alone: every other waiter still waits for ``cancelInFlight()``.
     func inFlightCancelled() async {
+        let id = cancellation.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = cancellation.withLock { state in
                     if state.cancelled || Task.isCancelled { return true }
-                    state.waiters.append(continuation)
+                    state.waiters[id] = continuation
                     return false
                 }
                 if now { continuation.resume() }
             }
         } onCancel: {
-            let waiters = cancellation.withLock { state in
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
+            cancellation.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 

@@ -41,6 +41,11 @@ public struct CustomerPage: Sendable, Equatable {
     /// `nil` on the last page.
     public var next: Continuation?
 
+    public init(customers: [Customer], next: Continuation?) {
+        self.customers = customers
+        self.next = next
+    }
+
     /// How to ask for the page after this one, as the page said it: `links.next` (a URI and the
     /// headers to send with it, `MS-ContinuationToken` among them), or only a top-level
     /// `continuationToken`.
