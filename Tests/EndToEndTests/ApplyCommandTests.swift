@@ -28,9 +28,12 @@ struct ApplyCommandTests {
         }
     }
 
-    @Test("500 rows through 5xx, 429 and dropped connections: every row applied once, exactly, nothing lost")
-    func applyThroughFaults() async throws {
+    @Test(
+        "500 rows through 5xx, 429 and dropped connections: every row applied once, exactly, nothing lost",
+        arguments: [1, 2, 3] as [UInt64])
+    func applyThroughFaults(seed: UInt64) async throws {
         let fixture = try await SimulatorFixture.start(rows: 500) {
+            $0.seed = seed
             $0.faults.serverErrorRate = 0.10
             $0.faults.throttleRate = 0.05
             $0.faults.dropRate = 0.03
@@ -41,9 +44,9 @@ struct ApplyCommandTests {
             let output = try await fixture.run([
                 "apply", fixture.input, "--journal", fixture.journal, "--concurrency", "8",
             ])
-            #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
-            #expect(output.summaryCount("applied") == 500)
-            #expect(await fixture.everyRowAppliedExactly().isEmpty)
+            #expect(output.status == 0, "simulator seed \(seed)\n\(output.stdout)\n\(output.stderr)")
+            #expect(output.summaryCount("applied") == 500, "simulator seed \(seed)")
+            #expect(await fixture.everyRowAppliedExactly().isEmpty, "simulator seed \(seed)")
             let stats = await fixture.simulator.stats()
             #expect(stats.stalePuts == 0)
             #expect(stats.droppedFieldPuts == 0)

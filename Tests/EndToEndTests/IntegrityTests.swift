@@ -7,6 +7,33 @@ import Testing
 /// user runs it against a Partner Center stand-in that misbehaves.
 @Suite("Integrity of the write path and the files, run as a user runs them", .serialized)
 struct IntegrityTests {
+    @Test(
+        "a corrections file replaced during the --max-changes dry run is not read: the run writes what the file held when it started"
+    )
+    func inputReplacedDuringRun() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 40) {
+            $0.faults.latency = .milliseconds(1500)
+            $0.faults.routes = ["GET /v1/customers/{id}/profiles/billing"]
+        }
+        try await stopping(fixture) {
+            let lines = try String(contentsOfFile: fixture.input, encoding: .utf8).split(separator: "\n")
+            let one = fixture.folder.appendingPathComponent("in.csv").path
+            try (lines.prefix(2).joined(separator: "\n") + "\n").write(toFile: one, atomically: true, encoding: .utf8)
+            let running = try ToolRunner.start(
+                ["apply", one, "--journal", fixture.journal, "--max-changes", "1"] + fixture.connection,
+                environment: SimulatorFixture.environment)
+            for _ in 0..<400 where await fixture.simulator.stats().inFlight == 0 {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            // As Excel and sync clients save: a new file renamed over the old one.
+            #expect(rename(fixture.input, one) == 0)
+            let output = await running.finish()
+            #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+            #expect(output.summaryCount("applied") == 1, "\(output.stdout)")
+            #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 1)
+        }
+    }
+
     @Test("a profile served without an ETag is failed with a clear message and never written")
     func noETag() async throws {
         let ids = try await WireFidelityTests.generatedIds(3)

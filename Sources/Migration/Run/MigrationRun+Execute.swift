@@ -37,7 +37,8 @@ extension MigrationRun {
         }
         try files.checkDistinct()
         var configuration = self.configuration
-        var csv = configuration.input
+        if configuration.plan == nil { configuration.pinned = PinnedInput(path: configuration.input) }
+        var csv = configuration.readPath
         if let path = configuration.plan {
             let plan = try SavedPlanFile(path: path)
             csv = try Self.corrections(
@@ -74,7 +75,7 @@ extension MigrationRun {
             let header = SavedPlan.Header(
                 toolVersion: configuration.toolVersion, created: ISO8601DateFormatter().string(from: Date()),
                 input: configuration.input,
-                inputSHA256: try survey.sha256 ?? InputDigest.sha256(path: configuration.input),
+                inputSHA256: try survey.sha256 ?? InputDigest.sha256(path: configuration.readPath),
                 allowCountryChange: configuration.allowCountryChange)
             writers.append(try SavedPlanWriter(path: savePlan, header: header))
         }

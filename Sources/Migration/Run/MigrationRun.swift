@@ -41,9 +41,10 @@ public struct MigrationRun {
         if let plan = configuration.savedPlan { return InputSurvey(rowCount: plan.plannedRows) }
         let survey: InputSurvey
         do {
-            survey = try InputSurvey(path: configuration.input, options: configuration.inputOptions, digest: true)
+            survey = try InputSurvey(path: configuration.readPath, options: configuration.inputOptions, digest: true)
         } catch {
-            throw RunRefusal(.input, "\(error)")
+            // Named as the operator gave it, not by the descriptor it was read through.
+            throw RunRefusal(.input, InputError(path: configuration.input, line: error.line, error.message).description)
         }
         if configuration.command == .apply, !survey.malformedLines.isEmpty {
             let lines = survey.malformedLines.prefix(10).map(String.init).joined(separator: ", ")
@@ -96,7 +97,8 @@ public struct MigrationRun {
     public func verify(_ open: OpenJournal, digest known: String?) throws(RunRefusal) -> OpenJournal {
         var open = open
         do {
-            open.digest = try configuration.savedPlan?.sha256 ?? known ?? InputDigest.sha256(path: configuration.input)
+            open.digest =
+                try configuration.savedPlan?.sha256 ?? known ?? InputDigest.sha256(path: configuration.readPath)
         } catch {
             throw RunRefusal(.input, "\(error)")
         }
@@ -154,7 +156,7 @@ public struct MigrationRun {
             etagPlacement: configuration.etagPlacement, trustPlannedETags: configuration.trustETag, logger: logger)
         processor.preflight = preflight
         var runner = BatchRunner(
-            command: configuration.command, path: configuration.input, options: configuration.inputOptions,
+            command: configuration.command, path: configuration.readPath, options: configuration.inputOptions,
             processor: processor, duplicates: survey, replay: journal?.1,
             rowsUnderWay: configuration.rowsUnderWay,
             stop: stop, progress: progress)

@@ -6,6 +6,11 @@ public struct RunConfiguration: Sendable {
     public var command: Command
     /// The corrections file; under `apply --plan`, the plan (``plan``).
     public var input: String
+    /// The corrections file as the run opened it when it started (``PinnedInput``): what every
+    /// read of the run opens, so that a file replaced meanwhile is not read. `nil`: ``input``.
+    var pinned: PinnedInput?
+    /// The path the run reads its corrections file through.
+    var readPath: String { pinned?.path ?? input }
     public var inputOptions = InputFile.Options()
     /// Calls to Partner Center in flight at once (`--concurrency`). Default 8.
     public var concurrency = 8
