@@ -121,6 +121,11 @@ struct BatchCommand {
                         + "`billing-migrate apply \(undo.path) --journal <a new journal>` with the same connection "
                         + "options.")
             }
+            for failure in report.outputFailures {
+                Console.error(
+                    "error: \(failure) The rows' outcomes are in the journal \(configuration.journalPath ?? ""); once "
+                        + "the file can be written, run the same command again to write the reports from it (exit 3).")
+            }
             if let why = report.outcome.stopReason {
                 Console.error(
                     "stopped: \(why). \(report.outcome.unfinished) row(s) not done; run the same command again to "

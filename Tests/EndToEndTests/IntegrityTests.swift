@@ -34,6 +34,33 @@ struct IntegrityTests {
         }
     }
 
+    @Test("a report that cannot be written once writes began ends the run with its summary and exit 3, not exit 2")
+    func reportLostAfterWrites() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 8) {
+            $0.faults.latency = .milliseconds(400)
+            $0.faults.routes = ["GET /v1/customers/{id}/profiles/billing"]
+        }
+        try await stopping(fixture) {
+            let folder = fixture.folder.appendingPathComponent("reports")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let running = try ToolRunner.start(
+                [
+                    "apply", fixture.input, "--journal", fixture.journal, "--report",
+                    folder.appendingPathComponent("r.json").path,
+                ]
+                    + fixture.connection, environment: SimulatorFixture.environment)
+            for _ in 0..<400 where await fixture.simulator.stats().inFlight == 0 {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            try FileManager.default.removeItem(at: folder)
+            let output = await running.finish()
+            #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+            #expect(output.summaryCount("applied") == 8, "the summary is printed: \(output.stdout)")
+            #expect(output.stderr.contains("The rows' outcomes are in the journal"), "\(output.stderr)")
+            #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 8)
+        }
+    }
+
     @Test("a profile served without an ETag is failed with a clear message and never written")
     func noETag() async throws {
         let ids = try await WireFidelityTests.generatedIds(3)

@@ -50,7 +50,8 @@ public enum ExitStatus: Int32, Error, Sendable {
         case .tooManyChanges: self = .usage
         case .ran(let report):
             self =
-                report.outcome.stopReason != nil ? .interrupted : ExitStatus(report.outcome.summary, detailed: detailed)
+                report.outcome.stopReason != nil || !report.outputFailures.isEmpty
+                ? .interrupted : ExitStatus(report.outcome.summary, detailed: detailed)
         }
     }
 }

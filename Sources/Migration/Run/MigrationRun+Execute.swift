@@ -79,7 +79,9 @@ extension MigrationRun {
                 allowCountryChange: configuration.allowCountryChange)
             writers.append(try SavedPlanWriter(path: savePlan, header: header))
         }
-        let sink = SinkGroup([display] + writers)
+        // Under apply, an output that fails once writes began ends the run with its summary (exit 3).
+        let guarded = configuration.command == .apply ? writers.map(GuardedSink.init) : []
+        let sink = SinkGroup([display] + (guarded.isEmpty ? writers : guarded))
         if let journal, journal.isComplete, !journal.hasOutcomes {
             var report = try finishedReport(journal, sink: sink)
             report.undo = try writeUndo(undo, journal: journal)
@@ -115,6 +117,7 @@ extension MigrationRun {
             return notStarted(failed.problem, journal: journal)
         }
         if let journal { report.undo = try writeUndo(undo, journal: journal) }
+        report.outputFailures = guarded.compactMap(\.failure)
         return .ran(report)
     }
 

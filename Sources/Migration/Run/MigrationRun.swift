@@ -32,6 +32,8 @@ public struct MigrationRun {
         public var alreadyComplete: Bool
         /// `--undo-file`: what was written.
         public var undo: UndoFile.Written?
+        /// Output files that could not be written (``GuardedSink``): the run ends with exit 3.
+        public var outputFailures: [String] = []
     }
 
     /// Checks the input (the whole file, before any request) and returns what the run needs of it,
