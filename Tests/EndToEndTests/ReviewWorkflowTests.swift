@@ -185,6 +185,28 @@ struct ReviewWorkflowTests {
         }
     }
 
+    @Test(
+        "apply --plan through dropped PUT connections: each write in doubt is read back and, not landed, made again; every planned row applied",
+        arguments: [false, true])
+    func planThroughDroppedWrites(trustETag: Bool) async throws {
+        let fixture = try await SimulatorFixture.start(rows: 30) {
+            $0.faults.dropRate = 0.2
+            $0.faults.routes = ["PUT /v1/customers/{id}/profiles/billing"]
+        }
+        try await stopping(fixture) {
+            let plan = fixture.folder.appendingPathComponent("plan.json").path
+            let planned = try await fixture.run(["plan", fixture.input, "--save-plan", plan])
+            #expect(planned.status == 0, "\(planned.stderr)")
+            let output = try await fixture.run(
+                ["apply", "--plan", plan, "--journal", fixture.journal] + (trustETag ? ["--trust-etag"] : []))
+            #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+            #expect(output.summaryCount("applied") == 30, "\(output.stdout)")
+            #expect(await fixture.everyRowAppliedExactly().isEmpty)
+            let stats = await fixture.simulator.stats()
+            #expect(stats.count("PUT /v1/customers/{id}/profiles/billing", status: 0) > 0, "some writes were dropped")
+        }
+    }
+
     @Test("--trust-etag without --plan is a usage error: nothing is sent")
     func trustWithoutPlan() async throws {
         let fixture = try await SimulatorFixture.start(rows: 1)

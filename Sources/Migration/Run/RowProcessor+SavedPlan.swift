@@ -49,20 +49,31 @@ extension RowProcessor {
             let intent = JournalEntry.Intent(
                 line: row.line, customer: row.customerId, correlationId: correlationId, etag: profile.etag,
                 before: row.before, after: row.after)
-            switch try await journaledWrite(profile.applying(changes), intent, journal, logger: logger) {
-            case .confirmed(let stored):
-                return await landed(
-                    StoredValues(answer: stored.address, sent: row.after, before: row.before, fields: fields),
-                    from: stored, &result, logger: logger)
-            case .readBack(let fresh, let error):
-                if let values = StoredValues.readBack(fresh.address, sent: row.after, fields: fields) {
-                    return await landed(values, from: fresh, &result, logger: logger)
+            var attempts = 0
+            while true {
+                attempts += 1
+                switch try await journaledWrite(profile.applying(changes), intent, journal, logger: logger) {
+                case .confirmed(let stored):
+                    return await landed(
+                        StoredValues(answer: stored.address, sent: row.after, before: row.before, fields: fields),
+                        from: stored, &result, logger: logger)
+                case .readBack(let fresh, let error):
+                    if let values = StoredValues.readBack(fresh.address, sent: row.after, fields: fields) {
+                        return await landed(values, from: fresh, &result, logger: logger)
+                    }
+                    // A write in doubt that did not land: the profile is still the one the plan
+                    // read, so the write is made again, as for any write in doubt.
+                    if case .transport = error.kind, fresh.etag == row.etag, fresh.address == row.before {
+                        guard attempts < Self.writesInDoubt else { return await failed(&result, error, logger: logger) }
+                        logger.info("the write in doubt did not land; writing again")
+                        continue
+                    }
+                    if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
+                    result.errors = [Self.stale(row, now: fresh)]
+                    result.httpStatus = error.status
+                    result.partnerCenterCode = error.code
+                    return await finish(&result, .conflict, logger: logger)
                 }
-                if let refused = etagRefused(error, sent: profile, fresh: fresh, &result) { return refused }
-                result.errors = [Self.stale(row, now: fresh)]
-                result.httpStatus = error.status
-                result.partnerCenterCode = error.code
-                return await finish(&result, .conflict, logger: logger)
             }
         } catch let error as PartnerCenterError {
             return await failed(&result, error, logger: logger)
@@ -79,6 +90,9 @@ extension RowProcessor {
         guard profile.etag == row.etag, profile.address == row.before else { return nil }
         return profile
     }
+
+    /// How many times a planned row is written while its writes stay in doubt and do not land.
+    static let writesInDoubt = 6
 
     /// The conflict of a planned row whose profile is no longer the one the plan read.
     static func stale(_ row: SavedPlan.Row, now profile: BillingProfile) -> RowIssue {

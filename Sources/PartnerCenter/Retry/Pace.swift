@@ -90,7 +90,11 @@ public struct Pace: Sendable {
         /// The fresh answers, and the 429s among them, that led to the lowering: their share is
         /// what "independent" predicts.
         var before: (answers: Int, throttled: Int)
-        var shareBefore: Double { Double(before.throttled) / Double(max(1, before.answers)) }
+        /// With a prior of ``priorAnswers`` answers at 5 %: a share from a handful of answers (a
+        /// 429 early in a tick) would predict far too much.
+        var shareBefore: Double {
+            (Double(before.throttled) + Pace.priorAnswers * 0.05) / (Double(before.answers) + Pace.priorAnswers)
+        }
         /// The pace the lowering set.
         var pace: Double
         /// The log-likelihood ratio, "independent" over "quota", of the answers so far.
@@ -152,6 +156,13 @@ public struct Pace: Sendable {
     public static let recheck = Duration.milliseconds(50)
     /// How often a request held by the opening window asks again.
     public static let openingRecheck = Duration.milliseconds(2)
+    /// The weight, in answers, of the prior a trial's "independent" share starts from.
+    static let priorAnswers = 10.0
+    /// A tick the pace did not hold back needs this many answers (or half of them throttled) for its
+    /// 429s to lower the pace: with fewer, the run was asking little (rows waiting out retries),
+    /// and what it got says nothing of Partner Center's rate.
+    static let evidence = 20
+
     /// The scores at which a trial decides. Deciding "quota" wrongly costs more (a run held
     /// below what it could do) than deciding "independent" wrongly (one tick over the quota, then
     /// a new lowering and a new trial), so "quota" asks for more evidence.
@@ -373,7 +384,8 @@ public struct Pace: Sendable {
             return
         }
         let seconds = configuration.tick.inSeconds
-        let excess = Double(ended.throttled) > tolerated(ended.fresh)
+        let measured = ended.waited || ended.fresh >= Self.evidence || ended.throttled * 2 >= ended.fresh
+        let excess = measured && Double(ended.throttled) > tolerated(ended.fresh)
         if var watched = confirmed {
             let share = Double(ended.throttled) / Double(max(1, ended.fresh))
             if excess, (rate ?? .infinity) <= watched.trial.pace, share >= watched.trial.shareBefore / 2,
@@ -396,13 +408,16 @@ public struct Pace: Sendable {
             let measured = Double(max(ended.accepted, (ended.accepted + previousAccepted) / 2)) / seconds
             let estimate = max(configuration.minimumRate, measured)
             let paced = max(configuration.minimumRate, min(rate ?? .infinity, estimate * configuration.target))
+            // A first pace (the run had none) ramps up from there: a tick's successes before any pace
+            // say what the run asked for, which may be well under what Partner Center takes.
+            let next: Phase = phase == .open ? .ramping : .paced
             if paced < rate ?? .infinity {
                 lower(
-                    to: paced, estimate: estimate, phase: .paced, before: (ended.fresh, ended.throttled),
-                    at: ended.start + configuration.tick)
+                    to: paced, estimate: next == .paced ? estimate : nil, phase: next,
+                    before: (ended.fresh, ended.throttled), at: ended.start + configuration.tick)
             } else {
                 self.estimate = estimate
-                phase = .paced
+                phase = next
             }
             return
         }
