@@ -13,6 +13,11 @@ Measures (pass their names to run only some; default: all but `scale`, which tak
   small-burst token bucket (`--quota-burst 10 --retry-after-rounding up`) that answers with a
   whole-second Retry-After as soon as it is empty. Target: >= 90 % of the quota used, < 5 % of
   requests answered 429.
+- brownout: 300 rows under faults that do not follow the pace (10 % 5xx, 5 % 429 with Retry-After 1 s, 3 %
+  dropped connections, 20 ms latency), c=8, BENCH_RUNS runs each (default 5), tool and peer side by side.
+- seeds: 500 rows under the faults of the end-to-end fault test (`--error-rate 0.10 --throttle-rate 0.05
+  --drop-rate 0.03 --drop-after-write-rate 0.03`), c=8, simulator seeds 1 to BENCH_SEEDS (default 20): seconds,
+  rows applied and peak requests in flight per seed, then the median and the slowest against it.
 - reviewed: `plan --save-plan`, then `apply --plan`, then `apply --plan --trust-etag` on a fresh
   simulator: requests per changed row of the apply.
 - scale: `plan` and `apply` of BENCH_SCALE_ROWS rows (default 1,000,000) at zero latency, with
@@ -118,10 +123,11 @@ def row(name, who, rows, done, run, sandbox, ideal=None, quota=None, routes=PROF
 
 
 def peer_done(run, rows):
+    """The rows the peer says it finished; none when it printed no count (it crashed)."""
     try:
         return json.loads(run[3])["succeeded"]
     except (ValueError, KeyError):
-        return rows
+        return 0
 
 
 def throughput(tool):
@@ -167,6 +173,46 @@ def quota(tool):
                         done = peer_done(run, count)
                     rows.append(row(f"quota {per_minute}/min, {label}, c={concurrency}", who, count, done, run,
                                     sandbox, quota=per_minute))
+    return rows
+
+
+BROWNOUT = ["--error-rate", "0.10", "--throttle-rate", "0.05", "--drop-rate", "0.03", "--latency-ms", "20"]
+
+
+def brownout(tool):
+    rows = []
+    for run in range(int(os.environ.get("BENCH_RUNS", "5"))):
+        for who in ("billing-migrate", "peer script"):
+            with Sandbox(tool, "--customers", "300", "--seed", str(run + 1), *BROWNOUT) as sandbox, \
+                    tempfile.TemporaryDirectory() as folder:
+                path, count = sandbox.corrections(folder)
+                if who == "billing-migrate":
+                    run_result, done = tool_apply(tool, sandbox, path, folder, 8), count
+                else:
+                    run_result = peer_apply(sandbox, path, 8)
+                    done = peer_done(run_result, count)
+                rows.append(row(f"brownout, 300 rows, c=8, seed {run + 1}", who, count, done, run_result, sandbox))
+    return rows
+
+
+def seeds(tool):
+    faults = ["--error-rate", "0.10", "--throttle-rate", "0.05", "--drop-rate", "0.03", "--drop-after-write-rate",
+              "0.03"]
+    rows, times = [], []
+    for seed in range(1, int(os.environ.get("BENCH_SEEDS", "20")) + 1):
+        with Sandbox(tool, "--customers", "500", "--seed", str(seed), *faults) as sandbox, \
+                tempfile.TemporaryDirectory() as folder:
+            path, count = sandbox.corrections(folder)
+            elapsed, cpu, rss, stdout = tool_apply(tool, sandbox, path, folder, 8)
+            applied = sum(1 for line in stdout.decode().splitlines() if line.startswith("applied "))
+            peak = sandbox.get("/_sandbox/stats")["peakInFlight"]
+            times.append(elapsed)
+            rows.append((f"500 rows through faults, c=8, seed {seed}: peak {peak} in flight", "billing-migrate",
+                         f"{count}/{count}", f"{count / elapsed:.1f}", "", "", "", "", f"{cpu / count * 1000:.2f}",
+                         f"{rss:.0f}"))
+    median = sorted(times)[len(times) // 2]
+    rows.append((f"seeds: median {median:.1f} s, slowest {max(times):.1f} s ({max(times) / median:.2f}x the median)",
+                 "billing-migrate", "", "", "", "", "", "", "", ""))
     return rows
 
 
@@ -250,7 +296,8 @@ def resumed(tool, finished):
     return [(name, "billing-migrate", "", "", "", "", "", "", f"{cpu:.2f} s in all", f"{rss:.0f}")]
 
 
-MEASURES = {"throughput": throughput, "export": export, "quota": quota, "reviewed": reviewed, "scale": scale,
+MEASURES = {"throughput": throughput, "export": export, "quota": quota, "brownout": brownout, "seeds": seeds,
+            "reviewed": reviewed, "scale": scale,
             "resume": lambda tool: resumed(tool, True), "resume_partial": lambda tool: resumed(tool, False)}
 
 

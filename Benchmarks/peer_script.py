@@ -13,6 +13,7 @@ Exits 0 if every row succeeded, 1 otherwise.
 """
 import argparse
 import csv
+import http.client
 import json
 import sys
 import threading
@@ -59,7 +60,7 @@ def send(url, token, max_retries, method="GET", body=None, etag=None):
                     counts["throttled"] += 1
             if status != 429 and status < 500:
                 raise RowFailed(f"{method} {status}")
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             status, retry_after = f"connection error ({getattr(error, 'reason', error)})", None
         if attempt >= max_retries:
             raise RowFailed(f"{method} {status} after {max_retries} retries")

@@ -242,6 +242,15 @@ struct HostileInputTests {
         #expect(await fixture.simulator.stats().peakInFlight > 0)
     }
 
+    /// Sends SIGTERM to `running`; its output, and how long it took to end after the signal.
+    private static func terminated(_ running: ToolRunner.Running) async -> (ToolRunner.Output, Duration) {
+        let clock = ContinuousClock()
+        let signalled = clock.now
+        running.send(SIGTERM)
+        let output = await running.finish()
+        return (output, clock.now - signalled)
+    }
+
     @Test("a hung server: after SIGTERM the process ends within --grace + 1 s, exit 3, resumable")
     func hungServerSignal() async throws {
         let fixture = try await SimulatorFixture.start(rows: 4) { $0.faults.latency = .seconds(600) }
@@ -250,11 +259,7 @@ struct HostileInputTests {
                 ["apply", fixture.input, "--journal", fixture.journal, "--grace", "1s"] + fixture.connection,
                 environment: SimulatorFixture.environment)
             try await Self.untilRequestStarted(fixture)
-            let clock = ContinuousClock()
-            let signalled = clock.now
-            running.send(SIGTERM)
-            let output = await running.finish()
-            let took = clock.now - signalled
+            let (output, took) = await Self.terminated(running)
             #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
             #expect(took < .milliseconds(2_700), "took \(took)")
         }
@@ -281,11 +286,7 @@ struct HostileInputTests {
                 try await Task.sleep(for: .milliseconds(25))
             }
             #expect(await fixture.simulator.stats().count("GET /v1/countryvalidationrules/{iso2}") > 0)
-            let clock = ContinuousClock()
-            let signalled = clock.now
-            running.send(SIGTERM)
-            let output = await running.finish()
-            let took = clock.now - signalled
+            let (output, took) = await Self.terminated(running)
             #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
             #expect(took < .milliseconds(2_500), "took \(took)")
             #expect(!output.stderr.contains("did not end within the grace period"), "\(output.stderr)")

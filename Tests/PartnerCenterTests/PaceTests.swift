@@ -25,11 +25,9 @@ struct PaceTests {
         "throttles, 5xx and drops that do not follow the pace never slow the run much below a run with no pace",
         arguments: 1...24 as ClosedRange<UInt64>)
     func brownout(seed: UInt64) {
-        var world = PaceWorld(
-            service: .faults(throttle: 0.05, serverError: 0.10, drop: 0.03), rows: 300, concurrency: 8, seed: seed)
-        let paced = world.run()
-        world.paced = false
-        let free = world.run()
+        let (paced, free) = PaceWorld(
+            service: .faults(throttle: 0.05, serverError: 0.10, drop: 0.03), rows: 300, concurrency: 8, seed: seed
+        ).runBesideNoPace()
         #expect(paced.seconds <= free.seconds * 1.5, "\(paced.seconds) s against \(free.seconds) s with no pace")
     }
 
@@ -37,11 +35,9 @@ struct PaceTests {
         "throttles alone (10 % of requests, whatever the rate) are learned as a baseline",
         arguments: 1...8 as ClosedRange<UInt64>)
     func randomThrottles(seed: UInt64) {
-        var world = PaceWorld(
-            service: .faults(throttle: 0.10, serverError: 0, drop: 0), rows: 300, concurrency: 8, seed: seed)
-        let paced = world.run()
-        world.paced = false
-        let free = world.run()
+        let (paced, free) = PaceWorld(
+            service: .faults(throttle: 0.10, serverError: 0, drop: 0), rows: 300, concurrency: 8, seed: seed
+        ).runBesideNoPace()
         #expect(paced.seconds <= free.seconds * 1.5, "\(paced.seconds) s against \(free.seconds) s with no pace")
         #expect(paced.pace.baseline > 0.05 && paced.pace.baseline < 0.15, "baseline \(paced.pace.baseline)")
     }

@@ -45,6 +45,13 @@ struct PaceWorld {
         var attempt = 1
     }
 
+    /// The run, and the same run (same faults, same seed) with no pace at all.
+    func runBesideNoPace() -> (paced: Result, free: Result) {
+        var free = self
+        free.paced = false
+        return (run(), free.run())
+    }
+
     func run() -> Result {
         var random = SplitMix(seed: seed)
         var pace = Pace()

@@ -26,10 +26,11 @@ import Foundation
 /// | open, no baseline | a 429 | pace = `target` × the successes of the last second (a first guess, low: the rest of the opening burst is still in flight); a trial starts | ramping |
 /// | ramping, no baseline, no trial | a 429 | at once: pace ÷ `rampUp`² (two steps back: a bucket can hide an overshoot for a tick or two); estimate = that; a trial starts | paced |
 /// | any | a tick ends with more 429s than the baseline explains, no trial | estimate = what Partner Center accepted in it (or the mean with the tick before, when higher); pace = `target` × estimate, never above the pace of the moment; a trial starts if that lowered it | paced |
-/// | any | a trial's answers say "independent" | pace, estimate and phase back to before the lowering; baseline = the share seen (mean with the old one) | as before |
+/// | any | a trial's answers say "independent", its pace at most `deepEnough` (0.6) × the pace before the lowerings in a row | pace, estimate and phase back to before them; the baseline counts the answers seen | as before |
+/// | any | a trial's answers say "independent", its pace above that | a deeper trial: pace × 0.75 (a quota the pace is still over throttles on too) | same |
 /// | any | a trial's answers say "quota", or it ran `trialTicks` (5) ticks | the lowering stands | same |
 /// | ramping, no trial | a tick ends without excess 429s, a request waited for its slot | pace × `rampUp` (1.25) | ramping |
-/// | paced, no trial | a tick ends without excess 429s, a request waited for its slot | estimate and pace × (1 + `probe`) (1 % a tick) | paced |
+/// | paced, no trial | a tick ends without excess 429s, a request waited for its slot | pace × `rampUp` up to `target` × estimate when under it (a trial went deeper); else estimate and pace × (1 + `probe`) (1 % a tick) | paced |
 /// | any | a tick ends in which no request waited | nothing: the run, not the pace, is the limit | same |
 ///
 /// `hardLimitPerMinute` (`--rate-limit`) caps the pace in every phase.
@@ -206,7 +207,7 @@ public struct Pace: Sendable {
             lastAnswers.append(answer == .throttled)
             if lastAnswers.count > Self.denseAnswers { lastAnswers.removeFirst() }
         }
-        if !fresh, answer != .failed { weighTail(throttled: answer == .throttled, sentAt: sentAt) }
+        if !fresh, answer != .failed { weighTail(throttled: answer == .throttled, sentAt: sentAt, at: now) }
         switch answer {
         case .failed:
             return
@@ -218,12 +219,12 @@ public struct Pace: Sendable {
             }
             guard fresh else { return }
             tick.fresh += 1
-            weigh(throttled: false)
+            weigh(throttled: false, at: now)
         case .throttled:
             guard fresh else { return }
             tick.fresh += 1
             tick.throttled += 1
-            weigh(throttled: true)
+            weigh(throttled: true, at: now)
             guard baseline == 0, trial == nil else { return }
             switch phase {
             case .open:
@@ -257,14 +258,14 @@ public struct Pace: Sendable {
     /// The answer to a request of the tail (sent after the 429 that lowered the pace at once, and
     /// before the lowering): once four are in, a tail mostly let through says the throttles do not
     /// follow the pace, and the lowering is taken back without waiting for the slower evidence.
-    private mutating func weighTail(throttled: Bool, sentAt: Duration) {
+    private mutating func weighTail(throttled: Bool, sentAt: Duration, at now: Duration) {
         guard var trial, let from = trial.tailFrom, sentAt >= from, sentAt < trial.started else { return }
         trial.tail.answers += 1
         if throttled { trial.tail.throttled += 1 }
         self.trial = trial
         guard trial.tail.answers >= Self.tailAnswers else { return }
-        if trial.tail.throttled * 4 <= trial.tail.answers, Self.canTakeBack(trial) {
-            takeBack(trial)
+        if trial.tail.throttled * 4 <= trial.tail.answers {
+            independent(trial, at: now)
         } else {
             self.trial?.tailFrom = nil
         }
@@ -279,13 +280,28 @@ public struct Pace: Sendable {
     static let tailAnswers = 4
 
     /// Whether a trial's lowering went deep enough to test anything: a quota the pace was only
-    /// a little over throttles on at about the same share after a small lowering.
+    /// a little over (a bucket can hide a ramp's overshoot for a second or two) throttles on at
+    /// about the same share after a small lowering.
     private static func canTakeBack(_ trial: Trial) -> Bool {
         trial.pace <= (trial.rateBefore ?? .infinity) * deepEnough
     }
 
     /// How far under the pace before the lowerings a trial's pace must be for "independent".
-    static let deepEnough = 0.85
+    static let deepEnough = 0.6
+    /// How much deeper a trial goes when its 429s went on but it was not deep enough to say so.
+    static let deeper = 0.75
+
+    /// The trial's 429s went on at about the same share: taken back when it went deep enough;
+    /// otherwise a deeper trial in the same series (the quota may still be under its pace).
+    private mutating func independent(_ trial: Trial, at now: Duration) {
+        guard Self.canTakeBack(trial) else {
+            lower(
+                to: max(configuration.minimumRate, trial.pace * Self.deeper), estimate: nil, phase: phase,
+                before: (trial.accepted + trial.throttled, trial.throttled), at: now)
+            return
+        }
+        takeBack(trial)
+    }
 
     /// The trial said "quota": the lowering stands, watched for ``confirmTicks`` ticks.
     private mutating func confirm(_ trial: Trial) {
@@ -297,22 +313,22 @@ public struct Pace: Sendable {
     static let confirmTicks = 3
 
     /// Moves the trial's score by one answer, and ends the trial when it is decided.
-    private mutating func weigh(throttled: Bool) {
+    private mutating func weigh(throttled: Bool, at now: Duration) {
         guard var trial else { return }
         // "Quota": the lowering cut the share of 429s to a quarter or less (to none, when it went
         // under the quota; a lowering too small still cuts it). "Independent": the share stayed.
         let quota = max(baseline, Self.quotaShare, trial.shareBefore / 8)
-        let independent = max(trial.shareBefore, quota * 2)
+        let followsNot = max(trial.shareBefore, quota * 2)
         if throttled {
             trial.throttled += 1
-            trial.score += log(independent / quota)
+            trial.score += log(followsNot / quota)
         } else {
             trial.accepted += 1
-            trial.score += log((1 - independent) / (1 - quota))
+            trial.score += log((1 - followsNot) / (1 - quota))
         }
         self.trial = trial
         if trial.score >= Self.decideIndependent {
-            if Self.canTakeBack(trial) { takeBack(trial) } else { confirm(trial) }
+            independent(trial, at: now)
         } else if trial.score <= Self.decideQuota {
             confirm(trial)
         }
@@ -380,7 +396,7 @@ public struct Pace: Sendable {
             self.trial = trial
             guard trial.ticks >= configuration.trialTicks else { return }
             // Out of time: the evidence so far decides.
-            if trial.score > 0, Self.canTakeBack(trial) { takeBack(trial) } else { confirm(trial) }
+            if trial.score > 0 { independent(trial, at: ended.start + configuration.tick) } else { confirm(trial) }
             return
         }
         let seconds = configuration.tick.inSeconds
@@ -434,6 +450,11 @@ public struct Pace: Sendable {
         case .ramping:
             rate = current * configuration.rampUp
         case .paced:
+            if let estimate, current < estimate * configuration.target {
+                // Under the quota's estimate (a trial went deeper than it): back up to it quickly.
+                rate = min(estimate * configuration.target, current * configuration.rampUp)
+                return
+            }
             estimate = estimate.map { $0 * (1 + configuration.probe) }
             rate = current * (1 + configuration.probe)
         case .open:
