@@ -3,7 +3,7 @@ the plain thread-pool script a partner's admin would write (Benchmarks/peer_scri
 If-Match, a fixed retry), run against the same simulator in the same invocation. Run through
 scripts/benchmark.sh apply. Prints one table.
 
-Measures (pass their names to run only some; default: all but `scale`, which takes minutes):
+Measures (pass their names to run only some; default: all but `scale` and `seeds`, which take minutes):
 - throughput: 400 rows, 50 ms latency on every request, concurrency 16; the ideal is
   concurrency / (GET latency + PUT latency) = 160 rows/s.
 - export: `export --all` of 2,000 customers at 50 ms latency, concurrency 16: customers/s, and
@@ -303,7 +303,7 @@ MEASURES = {"throughput": throughput, "export": export, "quota": quota, "brownou
 
 def main():
     tool = sys.argv[1]
-    which = sys.argv[2:] or ["throughput", "export", "quota", "reviewed", "resume", "resume_partial"]
+    which = sys.argv[2:] or ["throughput", "export", "quota", "brownout", "reviewed", "resume", "resume_partial"]
     rows = []
     for name in which:
         rows += MEASURES[name](tool)
