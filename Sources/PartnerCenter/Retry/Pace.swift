@@ -23,12 +23,12 @@ import Foundation
 /// | phase | event | what it does | next phase |
 /// |---|---|---|---|
 /// | open (no pace) | a slot asked in the run's first tick while `openingWindow` (16) more requests are out than answered | wait (each answer lets one more go); a call outside the window neither waits nor counts | open |
-/// | open, no baseline | a 429 | pace = `target` × the successes of the last second (a first guess, low: the rest of the opening burst is still in flight); a trial starts | ramping |
+/// | open, no baseline | a second 429 among the last four answers (a lone one says nothing yet) | pace = `target` × the successes of the last second (a first guess, low: the rest of the opening burst is still in flight); a trial starts | ramping |
 /// | ramping, no baseline, no trial | a 429 | at once: pace ÷ `rampUp`² (two steps back: a bucket can hide an overshoot for a tick or two); estimate = that; a trial starts | paced |
-/// | any | a tick ends with more 429s than the baseline explains, no trial | estimate = what Partner Center accepted in it (or the mean with the tick before, when higher); pace = `target` × estimate, never above the pace of the moment; a trial starts if that lowered it | paced |
+/// | any | a tick ends with more 429s than the baseline explains, no trial, and the pace held the run back in it (or it had 20 answers, or half of them throttled) | estimate = what Partner Center accepted in it (or the mean with the tick before, when higher); pace = `target` × estimate, never above the pace of the moment; a trial starts if that lowered it | paced (ramping when there was no pace) |
 /// | any | a trial's answers say "independent", its pace at most `deepEnough` (0.6) × the pace before the lowerings in a row | pace, estimate and phase back to before them; the baseline counts the answers seen | as before |
 /// | any | a trial's answers say "independent", its pace above that | a deeper trial: pace × 0.75 (a quota the pace is still over throttles on too) | same |
-/// | any | a trial's answers say "quota", or it ran `trialTicks` (5) ticks | the lowering stands | same |
+/// | any | a trial's answers say "quota" (or it ran `trialTicks` (3) ticks with the evidence leaning that way) | the lowering stands, watched for 3 ticks: 429s again at no higher pace and about the same share take it back | same |
 /// | ramping, no trial | a tick ends without excess 429s, a request waited for its slot | pace × `rampUp` (1.25) | ramping |
 /// | paced, no trial | a tick ends without excess 429s, a request waited for its slot | pace × `rampUp` up to `target` × estimate when under it (a trial went deeper); else estimate and pace × (1 + `probe`) (1 % a tick) | paced |
 /// | any | a tick ends in which no request waited | nothing: the run, not the pace, is the limit | same |
@@ -52,7 +52,7 @@ public struct Pace: Sendable {
         /// In the run's first tick, before a throttle: how many more requests may be out than
         /// have been answered. Default 16.
         public var openingWindow = 16
-        /// The most ticks a trial lasts before its lowering stands. Default 5.
+        /// The most ticks a trial lasts; then the evidence so far decides. Default 3.
         public var trialTicks = 3
 
         public init(hardLimitPerMinute: Double? = nil) {
