@@ -75,11 +75,12 @@ struct BatchCommand {
         // the input are set up and the preflight call goes out, so the first rows need not wait.
         Task.detached(priority: .userInitiated) { AddressValidator.loadShipped() }
         let logger = runOptions.logger()
-        let configuration = try configuration()
-        let open = try await connection.connect(logger: logger)
-        let stop = StopSignal(onStop: { [client = open.client] in client.stopRetrying() })
+        let stop = StopSignal()
         let signals = Self.watchSignals(stop, grace: runOptions.graceDuration)
         defer { withExtendedLifetime(signals) {} }
+        let configuration = try configuration()
+        let open = try await connection.connect(logger: logger)
+        stop.whenStopped { [client = open.client] in client.stopRetrying() }
         let progress = RunProgress()
         let reporter = ProgressReporter(
             command: command, progress: progress, quiet: runOptions.quiet,

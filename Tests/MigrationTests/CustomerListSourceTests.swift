@@ -41,7 +41,7 @@ final class EndlessPages: ServesNoRules {
     }
 }
 
-@Suite("export --all: the customer list, page by page")
+@Suite("export --all: the customer list, page by page", .timeLimit(.minutes(1)))
 struct CustomerListSourceTests {
     @Test("pages that bring no new customer end the export after three in a row, whatever their tokens")
     func barrenPagesEndIt() async throws {

@@ -2,6 +2,7 @@ import AddressRules
 import Foundation
 import Logging
 import PartnerCenter
+import Synchronization
 import Testing
 
 @testable import Migration
@@ -70,11 +71,25 @@ struct StopTests {
             await stop.inFlightCancelled()
             return stop.isInFlightCancelled
         }
-        try await Task.sleep(for: .milliseconds(50))  // the run's watcher is registered
+        while stop.waiting == 0 { await Task.yield() }  // the run's watcher is registered
         // The preflight runs inside cancellable and answers: its own watcher is cancelled.
         let answered = await stop.cancellable { 42 }
         #expect(answered == 42)
         stop.cancelInFlight()
         #expect(await watcher.value, "the run's watcher returned only when cancelInFlight was called")
+    }
+
+    @Test("what a stop also does runs once, with the first stop, or at once when the run already stopped")
+    func whenStopped() {
+        let stop = StopSignal()
+        let calls = Mutex(0)
+        stop.whenStopped { calls.withLock { $0 += 1 } }
+        #expect(calls.withLock { $0 } == 0)
+        stop.stop("first")
+        stop.stop("second")
+        #expect(calls.withLock { $0 } == 1)
+        #expect(stop.stopReason == "first")
+        stop.whenStopped { calls.withLock { $0 += 10 } }
+        #expect(calls.withLock { $0 } == 11)
     }
 }

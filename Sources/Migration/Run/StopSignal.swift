@@ -7,7 +7,8 @@ import Synchronization
 /// then cancels them too (their waits and requests end at once; their writes in doubt stay in
 /// the journal, to be read back by the next run).
 public final class StopSignal: Sendable {
-    private let reason = Mutex<String?>(nil)
+    /// The first reason given, and what else a stop does (run once, with the first stop).
+    private let reason = Mutex<(why: String?, actions: [@Sendable () -> Void])>((nil, []))
     private struct Cancellation {
         var cancelled = false
         var nextWaiter = 0
@@ -16,27 +17,33 @@ public final class StopSignal: Sendable {
 
     private let cancellation = Mutex(Cancellation())
 
-    /// What the first stop also does (the client's retries end with it).
-    private let onStop: @Sendable () -> Void
+    public init() {}
 
-    /// - Parameter onStop: called once, with the first stop: what else must end when the run
-    ///   stops taking rows (``PartnerCenter/PartnerCenterClient/stopRetrying()``: no retry starts).
-    public init(onStop: @escaping @Sendable () -> Void = {}) {
-        self.onStop = onStop
+    /// Asks the run to stop; keeps the first reason given, and runs the ``whenStopped(_:)`` actions
+    /// with the first.
+    public func stop(_ why: String) {
+        let actions = reason.withLock { state -> [@Sendable () -> Void] in
+            guard state.why == nil else { return [] }
+            state.why = why
+            defer { state.actions = [] }
+            return state.actions
+        }
+        for action in actions { action() }
     }
 
-    /// Asks the run to stop; keeps the first reason given.
-    public func stop(_ why: String) {
-        let first = reason.withLock { reason in
-            guard reason == nil else { return false }
-            reason = why
-            return true
+    /// What else must end when the run stops taking rows (the client's retries:
+    /// ``PartnerCenter/PartnerCenterClient/stopRetrying()``): run with the first stop, or at once
+    /// when the run has already stopped.
+    public func whenStopped(_ action: @escaping @Sendable () -> Void) {
+        let stopped = reason.withLock { state in
+            if state.why == nil { state.actions.append(action) }
+            return state.why != nil
         }
-        if first { onStop() }
+        if stopped { action() }
     }
 
     /// The reason, once one was given.
-    public var stopReason: String? { reason.withLock { $0 } }
+    public var stopReason: String? { reason.withLock { $0.why } }
 
     /// Cancels the rows in flight (after ``stop(_:)``, once the grace period is over).
     public func cancelInFlight() {
@@ -83,6 +90,9 @@ public final class StopSignal: Sendable {
             cancellation.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
+
+    /// Waits registered for ``cancelInFlight()`` (for tests: a waiter is in place).
+    var waiting: Int { cancellation.withLock { $0.waiters.count } }
 
     /// Whether ``cancelInFlight()`` was called.
     var isInFlightCancelled: Bool { cancellation.withLock { $0.cancelled } }
