@@ -265,12 +265,16 @@ struct MigrationRunTests {
         stop.stop("SIGTERM")
         stop.cancelInFlight()
         let (end, _) = try await running.value
-        #expect(ContinuousClock.now - started < .seconds(5), "the held preflight was not cancelled")
+        // Without the cancellation the held preflight ends the run after 30 s; a loaded CI machine
+        // took 5.1 s to get here with it.
+        #expect(ContinuousClock.now - started < .seconds(15), "the held preflight was not cancelled")
         guard case .notStarted(let why) = end else {
             Issue.record("the run went on: \(end)")
             return
         }
-        #expect(why.contains("cancelled"), "\(why)")
+        // The stop may be seen at the preflight's cancellation or at the check before the first row,
+        // whichever the run reaches first: either way nothing was written.
+        #expect(why.contains("cancelled") || why.contains("stopped before any row was started"), "\(why)")
         #expect(fake.calls.totalPuts == 0)
         #expect(!FileManager.default.fileExists(atPath: fixture.journal), "a journal of no rows was left behind")
     }
