@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "MigrationTests",
             dependencies: [
-                "Migration", "AddressRules", "CSVReading", "PartnerCenter", "JSONDocument",
+                "Migration", "AddressRules", "CSVReading", "PartnerCenter", "JSONDocument", "PartnerCenterSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),

@@ -154,7 +154,7 @@ struct BatchCommand {
                     Console.error("\(name) again: exiting now (exit 3); run the same command to resume.")
                     exit(ExitStatus.interrupted.rawValue)
                 }
-                stop.stop("interrupted by \(name)")
+                stop.stop(.signal(name))
                 let graceNanoseconds =
                     Int(grace.components.seconds) * 1_000_000_000
                     + Int(grace.components.attoseconds / 1_000_000_000)

@@ -64,7 +64,7 @@ struct CustomerListSourceTests {
         let source = CustomerListSource(service: service, stop: stop)
         #expect(try await source.next() != nil)
         #expect(try await source.next() != nil)
-        stop.stop("the --deadline of 5s was reached")
+        stop.stop(.deadline(.seconds(5)))
         #expect(try await source.next() == nil)
         #expect(service.pagesAsked <= 2, "the page in hand at most, none after it")
     }

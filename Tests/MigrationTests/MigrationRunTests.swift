@@ -262,7 +262,7 @@ struct MigrationRunTests {
         let started = ContinuousClock.now
         let running = Self.start(Self.apply(fixture), fake, stop: stop)
         #expect(await fake.wait { $0.rulesAsked == 1 })
-        stop.stop("SIGTERM")
+        stop.stop(.signal("SIGTERM"))
         stop.cancelInFlight()
         let (end, _) = try await running.value
         // Without the cancellation the held preflight ends the run after 30 s; a loaded CI machine
@@ -349,7 +349,11 @@ struct MigrationRunTests {
         let (end, sink) = try await Self.execute(Self.apply(fixture, concurrency: 3), fake, stop: stop)
         #expect(await releaser.value)
         let report = try Self.report(end)
-        #expect(report.outcome.stopReason?.contains("retry budget spent") == true)
+        guard case .outage(let detail) = try #require(report.outcome.stopReason) else {
+            Issue.record("stopped for another reason: \(String(describing: report.outcome.stopReason))")
+            return
+        }
+        #expect(detail.contains("retry budget spent"))
         #expect(sink.rows.map(\.outcome) == [.skipped, .applied, .applied] + Self.repeated(.notStarted, 7))
         #expect(sink.rows.first?.errors.map(\.code) == [.notFinished])
         #expect(report.outcome.unfinished == 8)
@@ -372,7 +376,7 @@ struct MigrationRunTests {
         let stopper = Task {
             // Evidence: rows 3 and 4 are both in flight (held at their reads).
             let inFlight = await fake.wait { $0.gets[third] == 1 && $0.gets[fourth] == 1 && $0.inFlight == 2 }
-            stop.stop("interrupted by SIGINT")
+            stop.stop(.signal("SIGINT"))
             fake.releaseAll()
             return inFlight
         }
@@ -380,7 +384,7 @@ struct MigrationRunTests {
         let (end, sink) = try await Self.execute(configuration, fake, stop: stop)
         #expect(await stopper.value)
         let report = try Self.report(end)
-        #expect(report.outcome.stopReason == "interrupted by SIGINT")
+        #expect(report.outcome.stopReason == .signal("SIGINT"))
         #expect(sink.rows.map(\.outcome) == Self.repeated(.applied, 4) + Self.repeated(.notStarted, 4))
         #expect(ExitStatus(end, detailed: false) == .interrupted)
         #expect(customers[4...].allSatisfy { fake.calls.gets[$0] == nil && fake.calls.puts[$0] == nil })
@@ -557,7 +561,8 @@ struct MigrationRunTests {
         #expect(await releaser.value)
         #expect(ContinuousClock.now - started >= .milliseconds(200))
         let report = try Self.report(end)
-        #expect(report.outcome.stopReason == "the --deadline of 0.2s was reached")
+        #expect(report.outcome.stopReason == .deadline(.milliseconds(200)))
+        #expect(report.outcome.stopReason?.description == "the --deadline of 0.2s was reached")
         #expect(sink.rows.map(\.outcome) == Self.repeated(.wouldChange, 1) + Self.repeated(.notStarted, 5))
         #expect(customers[1...].allSatisfy { fake.calls.gets[$0] == nil })
         #expect(ExitStatus(end, detailed: false) == .interrupted)

@@ -29,6 +29,15 @@ struct RequestSlotsTests {
         var ran: Int { counts.withLock { $0.ran } }
     }
 
+    /// The calls made, in order.
+    final class Order: Sendable {
+        private let names = Mutex<[String]>([])
+
+        func add(_ name: String) { names.withLock { $0.append(name) } }
+
+        var calls: [String] { names.withLock { $0 } }
+    }
+
     @Test("40 calls through 3 slots: every one runs, never more than 3 at once, and 3 do")
     func bound() async throws {
         let slots = RequestSlots(3)
@@ -66,20 +75,20 @@ struct RequestSlotsTests {
         let (entered, enter) = AsyncStream.makeStream(of: Void.self)
         let stop = StopSignal()
         let first = Task {
-            await slots.start(unless: { stop.stopReason != nil }) {
+            await slots.start(unless: { stop.stopReason != nil }) { _ in
                 enter.yield()
                 for await _ in holding { break }
                 return "first"
             }
         }
         for await _ in entered { break }
-        let second = Task { await slots.start(unless: { stop.stopReason != nil }) { "second" } }
+        let second = Task { await slots.start(unless: { stop.stopReason != nil }) { _ in "second" } }
         while slots.waiting == 0 { await Task.yield() }
-        stop.stop("the test")
+        stop.stop(.signal("SIGTERM"))
         release.yield()
         #expect(await first.value == "first", "a row with a free slot starts")
         #expect(await second.value == nil, "it waited, and the run stopped meanwhile")
-        let third = await slots.start(unless: { false }) { "third" }
+        let third = await slots.start(unless: { false }) { _ in "third" }
         #expect(third == "third", "neither row kept the slot")
     }
 
@@ -113,5 +122,44 @@ struct RequestSlotsTests {
             gauge.leave()
         }
         #expect(gauge.ran == 1, "the holder's slot was handed on, not lost to the cancelled waiter")
+    }
+
+    @Test(
+        "a row's ticket serves the call it is passed to, once; a call without it waits like any other",
+        .timeLimit(.minutes(1)))
+    func ticket() async throws {
+        let slots = RequestSlots(1)
+        let gauge = Gauge()
+        let order = Order()
+        let started = await slots.start(unless: { false }) { ticket in
+            // A call made beside the row without its ticket (an unstructured task) does not take
+            // the row's slot: it waits.
+            let beside = Task {
+                try await slots.withSlot(correlationId: "beside") { () async throws(PartnerCenterError) in
+                    order.add("beside")
+                }
+            }
+            while slots.waiting == 0 { await Task.yield() }
+            do {
+                try await slots.withSlot(ticket, correlationId: "first") { () async throws(PartnerCenterError) in
+                    gauge.enter()
+                    order.add("first")
+                    gauge.leave()
+                }
+                try await beside.value
+                // The ticket was used: the row's next call waits for a slot of its own.
+                try await slots.withSlot(ticket, correlationId: "second") { () async throws(PartnerCenterError) in
+                    order.add("second")
+                }
+            } catch {
+                Issue.record("a call failed: \(error)")
+            }
+            return ticket.take()
+        }
+        #expect(started == false, "the ticket was taken by the first call")
+        #expect(order.calls == ["first", "beside", "second"])
+        #expect(gauge.most == 1)
+        let after = await slots.start(unless: { false }) { _ in "after" }
+        #expect(after == "after", "no slot was lost")
     }
 }

@@ -47,7 +47,7 @@ struct StopTests {
         let started = clock.now
         let stopper = Task {
             try await Task.sleep(for: .milliseconds(200))
-            stop.stop("test stop")
+            stop.stop(.signal("SIGTERM"))
             try await Task.sleep(for: .milliseconds(200))
             stop.cancelInFlight()
         }
@@ -56,7 +56,7 @@ struct StopTests {
         ).outcome
         try await stopper.value
         #expect(clock.now - started < .seconds(3))
-        #expect(outcome.stopReason == "test stop")
+        #expect(outcome.stopReason == .signal("SIGTERM"))
         #expect(sink.rows.count == 10)
         #expect(sink.rows.filter { $0.outcome == .notStarted }.count == 7)
         #expect(sink.rows.filter { $0.outcome == .skipped }.count == 3)
@@ -85,10 +85,10 @@ struct StopTests {
         let calls = Mutex(0)
         stop.whenStopped { calls.withLock { $0 += 1 } }
         #expect(calls.withLock { $0 } == 0)
-        stop.stop("first")
-        stop.stop("second")
+        stop.stop(.signal("SIGINT"))
+        stop.stop(.deadline(.seconds(1)))
         #expect(calls.withLock { $0 } == 1)
-        #expect(stop.stopReason == "first")
+        #expect(stop.stopReason == .signal("SIGINT"))
         stop.whenStopped { calls.withLock { $0 += 10 } }
         #expect(calls.withLock { $0 } == 11)
     }

@@ -1,4 +1,5 @@
 import PartnerCenter
+import PartnerCenterSimulator
 
 /// A run of `rows` rows (a GET then a PUT each) by `concurrency` workers against a model of
 /// Partner Center, in virtual time: every event (a slot asked, a request answered, a retry due)
@@ -53,7 +54,7 @@ struct PaceWorld {
     }
 
     func run() -> Result {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var pace = Pace()
         let policy = RetryPolicy()
         var queue = EventQueue<Event>()
@@ -188,20 +189,7 @@ private struct EventQueue<Event> {
     }
 }
 
-/// SplitMix64, for fault sequences that follow from their seed.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A draw in `0..<1`.
+extension SeededGenerator {
+    /// A draw in `0..<1`, for fault sequences that follow from their seed.
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PartnerCenter
+import PartnerCenterSimulator
 import Testing
 
 @Suite("Retry policy, budget and pacing")
@@ -74,7 +75,7 @@ struct RetryTests {
     @Test("a brownout whose retries succeed never spends the budget: 18 % of calls retried over 10,000 calls")
     func budgetUnderBrownout() {
         let budget = RetryBudget()
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<10_000 {
             var attempt = 1
             while random.unit() < 0.18 {

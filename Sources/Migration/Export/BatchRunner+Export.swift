@@ -19,6 +19,7 @@ extension BatchRunner {
                 }
                 return nil
             },
+            name: { ($0.line, $0.customerId) },
             prepare: { item, _ in
                 if !item.issues.isEmpty {
                     return .result(
@@ -36,7 +37,6 @@ extension BatchRunner {
                 }
                 return .task { await processor.export(item) }
             },
-            notStarted: { item, why in Self.notStarted(line: item.line, customer: item.customerId, why: why) },
             inOrder: inOrder)
         if passedOver > 0 { outcome.earlier[.exported] = passedOver }
         return outcome

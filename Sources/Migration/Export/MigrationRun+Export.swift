@@ -63,7 +63,7 @@ extension MigrationRun {
 
         let (service, rules) = (self.service, self.rules)
         if let problem = await stop.cancellable({ await Self.preflight(rules, country: Self.preflightCountry) })
-            ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
+            ?? "the preflight call was cancelled (\(stop.stopReason.map { "\($0)" } ?? "stopped"))"
         {
             journal?.discardIfUnused()
             return .notStarted("\(problem)\nNothing was read; fix this and run again (exit 3).")

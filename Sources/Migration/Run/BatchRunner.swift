@@ -4,14 +4,15 @@ import Foundation
 /// Runs `plan` or `apply` over a corrections file: rows are read on their own thread, checked
 /// offline, and the valid ones sent to Partner Center, at most `rowsUnderWay` at a time (one task
 /// group, a new row added as each finishes; their calls are bounded apart, by ``RequestSlots``).
-/// A row's failure is a value, never an error that cancels the others. Results reach the sink in
-/// file order.
+/// What happens when is decided by a ``RunScheduler``; this type carries its events in and its
+/// actions out. A row's failure is a value, never an error that cancels the others. Results
+/// reach the sink in file order.
 public struct BatchRunner {
     /// How the run ended.
     public struct Outcome: Sendable {
         public var summary: RunSummary
         /// Set when the run stopped before every row was done (exit 3, resumable).
-        public var stopReason: String?
+        public var stopReason: StopReason?
         /// Rows left without an outcome.
         public var unfinished: Int
         /// Outcomes recorded by earlier runs for the rows this run skipped.
@@ -44,8 +45,9 @@ public struct BatchRunner {
     /// The preflight call when it is made beside the first rows: no result is handed on before
     /// it passed (``PreflightGate``).
     var preflight: PreflightGate?
-    /// The slots of the rows' calls: a row starts when one is free for its first call.
-    var slots: RequestSlots?
+    /// The rows' calls, each in one of its ``RequestSlots``: a row starts when a slot is free for
+    /// its first call, and hands that call the slot's ticket.
+    var bounded: BoundedProfileService?
 
     public func run(sink: any RowSink) async throws -> Outcome {
         if let savedPlan { return try await run(savedPlan, sink: sink) }
@@ -53,39 +55,33 @@ public struct BatchRunner {
         let next: () async throws -> InputRow? = { try await rows.next() }
         var checker = RowChecker(
             validator: processor.planner.validator, duplicates: duplicates, scope: .beforePartnerCenter)
-        let processor = self.processor
-        return try await drive(sink: sink, next: next) { input, earlier in
+        return try await drive(sink: sink, next: next, name: { ($0.line, $0.customerLabel) }) { input, earlier in
             var row = input
             let warnings = checker.check(&row)
             if let immediate = immediateResult(row, warnings: warnings, earlier: &earlier) { return .result(immediate) }
             let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerLabel ? $0 : nil }
             let checked = row
             let edited = editedSinceEarlierRun(row)
-            return startingInTurn(line: checked.line, customer: checked.customerLabel) {
+            return startingInTurn(line: checked.line, customer: checked.customerLabel) { processor in
                 var processed = await processor.process(
                     checked, customerId: checked.customerLabel, pendingIntent: pending)
                 if let edited { processed.result.warnings.append(edited) }
                 return processed
             }
-        } notStarted: { row, why in
-            Self.notStarted(line: row.line, customer: row.customerLabel, why: why)
         }
     }
 
     /// `apply --plan`: the plan's rows, each applied exactly as planned.
     private func run(_ plan: SavedPlanFile, sink: any RowSink) async throws -> Outcome {
         let rows = try plan.rows()
-        let processor = self.processor
-        return try await drive(sink: sink, next: rows.next) { row, earlier in
+        return try await drive(sink: sink, next: rows.next, name: { ($0.line, $0.customerId) }) { row, earlier in
             if let done = doneEarlier(line: row.line, customer: row.customerId, earlier: &earlier) {
                 return .result(done)
             }
             let pending = replay?.pendingIntents[row.line].flatMap { $0.customer == row.customerId ? $0 : nil }
-            return startingInTurn(line: row.line, customer: row.customerId) {
+            return startingInTurn(line: row.line, customer: row.customerId) { processor in
                 await processor.applyPlanned(row, pendingIntent: pending)
             }
-        } notStarted: { row, why in
-            Self.notStarted(line: row.line, customer: row.customerId, why: why)
         }
     }
 
@@ -95,101 +91,126 @@ public struct BatchRunner {
         case task(@Sendable () async -> RowProcessor.Processed)
     }
 
-    /// `work`, started when a slot is free for the row's first call (``RequestSlots``); a row
-    /// still waiting for it when the run stops, or is cancelled, is not started.
+    /// `work`, given the row's processor, started when a slot is free for the row's first call
+    /// (``RequestSlots``), whose ticket the processor's calls then hold; a row still waiting for
+    /// it when the run stops, or is cancelled, is not started.
     private func startingInTurn(
-        line: Int, customer: String, _ work: @escaping @Sendable () async -> RowProcessor.Processed
+        line: Int, customer: String, _ work: @escaping @Sendable (RowProcessor) async -> RowProcessor.Processed
     )
         -> Work
     {
-        guard let slots else { return .task(work) }
+        let processor = self.processor
+        guard let bounded else { return .task { await work(processor) } }
         let stop = self.stop
         return .task {
-            if let processed = await slots.start(unless: { stop.stopReason != nil }, work) { return processed }
-            let why = stop.stopReason ?? "cancelled"
-            return .init(result: Self.notStarted(line: line, customer: customer, why: why), stop: why)
+            let started = await bounded.slots.start(unless: { stop.stopReason != nil }) { ticket in
+                var processor = processor
+                processor.service = bounded.holding(ticket)
+                return await work(processor)
+            }
+            if let started { return started }
+            let why = stop.stopReason ?? .cancelled
+            return .init(result: .notStarted(line: line, customer: customer, why: why), stop: why)
         }
     }
 
-    /// The loop every kind of run shares: rows taken from `next` one at a time, at most
-    /// `rowsUnderWay` in flight and at most ``reorderWindow`` results held back, results handed to `inOrder` (when given), then to `sink`, in file order.
+    /// An event of the run that a task of its group reports.
+    private enum Reported: Sendable {
+        case finished(Int, RowProcessor.Processed)
+        case preflight(problem: String?)
+        case graceOver
+    }
+
+    /// The loop every kind of run shares: a ``RunScheduler`` fed with the rows of `next`
+    /// (`name` gives a row's line and customer, `prepare` its work) and the events of the rows
+    /// under way, the preflight and the stop; the results it hands on go to `inOrder` (when
+    /// given), then to `sink`, in file order.
     /// - Throws: ``PreflightFailed`` when ``preflight`` failed: no result was handed on.
     func drive<Row>(
-        sink: any RowSink, next: () async throws -> Row?,
+        sink: any RowSink, next: () async throws -> Row?, name: (Row) -> (line: Int, customer: String),
         prepare: (Row, inout [RowResult.Outcome: Int]) -> Work,
-        notStarted: (Row, String) -> RowResult,
         inOrder: ((RowResult) async throws -> Void)? = nil
     ) async throws -> Outcome {
-        var summary = RunSummary(command: command)
+        var scheduler = RunScheduler(
+            command: command, rowsUnderWay: rowsUnderWay, reorderWindow: reorderWindow, preflight: preflight != nil)
         var earlier: [RowResult.Outcome: Int] = [:]
-        var unfinished = 0
-        var ordered = OrderedResults()
-        var transientFailures = 0
-        var preflight = self.preflight
-        func emit(_ sequence: Int, _ result: RowResult) async throws {
-            try await preflight?.passed()
-            preflight = nil
-            progress.record(result.outcome)
-            if result.isTransientFailure { transientFailures += 1 }
-            for ready in ordered.add(sequence, result) {
-                summary.add(ready)
-                try await inOrder?(ready)
-                try sink.write(ready)
-            }
+        var read: Row?
+        var work: Work?
+        func feed(_ event: RunScheduler.Event) {
+            for outcome in scheduler.handle(event) { progress.record(outcome) }
         }
-        try await withThrowingTaskGroup(of: (Int, RowProcessor.Processed)?.self) { group in
-            var sequence = 0
-            var running = 0
-            // Cancels the rows in flight when the stop says so (the grace period after a signal is over).
+        try await withThrowingTaskGroup(of: Reported.self) { group in
             group.addTask { [stop] in
                 await stop.inFlightCancelled()
-                return nil
+                return .graceOver
             }
-            func settleOne() async throws {
-                guard let next = try await group.next() else { return }
-                guard let (done, processed) = next else {
-                    if stop.isInFlightCancelled { group.cancelAll() }
+            if let preflight {
+                group.addTask {
+                    // A run that ends early (a report that cannot be written) does not wait for it.
+                    await withTaskCancellationHandler {
+                        .preflight(problem: await preflight.problem)
+                    } onCancel: {
+                        preflight.cancel()
+                    }
+                }
+            }
+            while true {
+                if let why = stop.stopReason { feed(.stopRequested(why)) }
+                switch scheduler.nextAction() {
+                case .readRow:
+                    if let row = try await next() {
+                        let (line, customer) = name(row)
+                        read = row
+                        feed(.rowRead(line: line, customer: customer))
+                    } else {
+                        feed(.inputEnded)
+                    }
+                case .prepareRow(let sequence):
+                    guard let row = read else { preconditionFailure("no row was read") }
+                    read = nil
+                    let prepared = prepare(row, &earlier)
+                    if case .result(let known) = prepared {
+                        feed(.rowPrepared(sequence, known: known))
+                    } else {
+                        work = prepared
+                        feed(.rowPrepared(sequence, known: nil))
+                    }
+                case .startRow(let sequence):
+                    guard case .task(let started) = work else { preconditionFailure("no row to start") }
+                    work = nil
+                    group.addTask { .finished(sequence, await started()) }
+                case .emit(let results):
+                    for result in results {
+                        try await inOrder?(result)
+                        try sink.write(result)
+                    }
+                case .cancelInFlight:
+                    group.cancelAll()
+                case .waitForEvent:
+                    switch try await group.next() {
+                    case .finished(let sequence, let processed):
+                        // A row that stops the run stops it for the rows waiting for a slot too.
+                        if let why = processed.stop { stop.stop(why) }
+                        feed(
+                            .rowFinished(sequence, processed.result, leftUnfinished: processed.stop != nil))
+                    case .preflight(let problem):
+                        feed(.preflightAnswered(problem: problem))
+                    case .graceOver:
+                        feed(.graceOver)
+                    case nil:
+                        preconditionFailure("the run's group ended while the run waited for it")
+                    }
+                case .failPreflight(let problem):
+                    throw PreflightFailed(problem: problem)
+                case .finish:
+                    group.cancelAll()
                     return
                 }
-                running -= 1
-                if let why = processed.stop {
-                    stop.stop(why)
-                    unfinished += 1
-                }
-                try await emit(done, processed.result)
             }
-            while let row = try await next() {
-                while running > 0, ordered.heldBack >= reorderWindow { try await settleOne() }
-                let index = sequence
-                sequence += 1
-                if let why = stop.stopReason {
-                    unfinished += 1
-                    try await emit(index, notStarted(row, why))
-                    continue
-                }
-                switch prepare(row, &earlier) {
-                case .result(let result):
-                    try await emit(index, result)
-                case .task(let work):
-                    while running >= rowsUnderWay { try await settleOne() }
-                    if let why = stop.stopReason {
-                        // A row that finished while this one waited for a slot stopped the run.
-                        unfinished += 1
-                        try await emit(index, notStarted(row, why))
-                        continue
-                    }
-                    group.addTask { (index, await work()) }
-                    running += 1
-                }
-            }
-            while running > 0 { try await settleOne() }
-            // A run with no row that reached the sink still ends with the preflight's answer.
-            try await preflight?.passed()
-            group.cancelAll()
         }
         return Outcome(
-            summary: summary, stopReason: stop.stopReason, unfinished: unfinished, earlier: earlier,
-            transientFailures: transientFailures)
+            summary: scheduler.summary, stopReason: scheduler.stopReason, unfinished: scheduler.unfinished,
+            earlier: earlier, transientFailures: scheduler.transientFailures)
     }
 
     /// The result of a row that needs no request: invalid offline, a repeat, or done by an earlier run.
@@ -251,31 +272,5 @@ public struct BatchRunner {
             .doneEarlier, field: nil,
             "\(done.outcome.rawValue) in an earlier run, but the row has changed since (--force): planned and "
                 + "done again")
-    }
-
-    static func notStarted(line: Int, customer: String, why: String) -> RowResult {
-        RowResult(
-            line: line, customerId: customer, outcome: .notStarted,
-            errors: [RowIssue(.notFinished, field: nil, "not started: the run stopped (\(why)); run again to do it")])
-    }
-}
-
-/// Puts results back in file order: holds those that finish early until the rows before them are in.
-struct OrderedResults {
-    private var next = 0
-    private var waiting: [Int: RowResult] = [:]
-
-    /// Results finished but held until a row before them is in.
-    var heldBack: Int { waiting.count }
-
-    /// Adds the result of row `sequence`; returns every result now ready, in order.
-    mutating func add(_ sequence: Int, _ result: RowResult) -> [RowResult] {
-        waiting[sequence] = result
-        var ready: [RowResult] = []
-        while let result = waiting.removeValue(forKey: next) {
-            ready.append(result)
-            next += 1
-        }
-        return ready
     }
 }

@@ -93,7 +93,7 @@ extension MigrationRun {
             journal?.isComplete != true || configuration.force
             ? PreflightGate { [rules] in
                 await stop.cancellable({ await Self.preflight(rules, country: Self.preflightCountry) })
-                    ?? "the preflight call was cancelled (\(stop.stopReason ?? "stopped"))"
+                    ?? "the preflight call was cancelled (\(stop.stopReason.map { "\($0)" } ?? "stopped"))"
             } : nil
         defer { preflight?.cancel() }
         if let limit = configuration.maxChanges, configuration.command == .apply {
@@ -153,7 +153,7 @@ extension MigrationRun {
             Task {
                 do {
                     try await Task.sleep(for: limit)
-                    stop.stop("the --deadline of \(Self.seconds(limit)) was reached")
+                    stop.stop(.deadline(limit))
                     try await Task.sleep(for: grace)
                     stop.cancelInFlight()
                 } catch {

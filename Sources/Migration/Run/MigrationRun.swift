@@ -147,11 +147,11 @@ public struct MigrationRun {
             }
         }
         let journal = open.map { ($0.journal, $0.replay) }
-        let slots = RequestSlots(configuration.concurrency)
+        let bounded = BoundedProfileService(
+            base: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service,
+            slots: RequestSlots(configuration.concurrency), stop: stop)
         var processor = RowProcessor(
-            service: BoundedProfileService(
-                base: preflight.map { GatedProfileService(base: service, gate: $0) } ?? service, slots: slots,
-                stop: stop),
+            service: bounded,
             planner: Planner(allowCountryChange: configuration.allowCountryChange),
             rules: rules, journal: journal?.0,
             maxConflictRetries: configuration.maxConflictRetries, verifyAddress: configuration.verifyAddress,
@@ -166,7 +166,7 @@ public struct MigrationRun {
         runner.force = configuration.force
         runner.reorderWindow = configuration.reorderWindow
         runner.preflight = preflight
-        runner.slots = slots
+        runner.bounded = bounded
         let outcome = try await runner.run(sink: sink)
         try sink.finish(outcome.summary)
         // Complete only when no row is left to do: not after a stop, nor with transient failures.

@@ -8,25 +8,10 @@ import Synchronization
 /// The run keeps more rows under way than it has slots (``RunConfiguration/rowsUnderWay``), so a
 /// row between two of its calls (planning, journaling its intent, waiting for its country's rules)
 /// leaves its slot to another row's call instead of idle. A row starts when a slot is free for its
-/// first call (``start(unless:_:)``): one still waiting for it when the run stops, or is
-/// cancelled, has not started.
+/// first call (``start(unless:_:)``), which hands the row a ``SlotTicket``: the row passes it to its
+/// first call (``BoundedProfileService/holding(_:)``). A row still waiting for a slot when the run
+/// stops, or is cancelled, has not started.
 final class RequestSlots: Sendable {
-    /// The slot a row was started in (``start(unless:_:)``), for its first call.
-    @TaskLocal private static var reserved: Reservation?
-
-    /// A slot taken for a row before its first call, handed to that call.
-    private final class Reservation: Sendable {
-        private let unused = Mutex(true)
-
-        /// Whether the slot was still unused (it is now the caller's).
-        func take() -> Bool {
-            unused.withLock { unused in
-                defer { unused = false }
-                return unused
-            }
-        }
-    }
-
     private struct State {
         var free: Int
         var waiting: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
@@ -40,11 +25,11 @@ final class RequestSlots: Sendable {
         state = Mutex(State(free: max(1, limit)))
     }
 
-    /// Runs `row` once a slot is free for its first call, which then takes it, unless `stopped()`
-    /// says the run stopped while the row waited for it.
+    /// Runs `row` once a slot is free for its first call, handing it the slot's ticket, unless
+    /// `stopped()` says the run stopped while the row waited for it.
     /// - Returns: `nil` when the row did not start: the run stopped, or the task was cancelled,
     ///   while it waited.
-    func start<T>(unless stopped: () -> Bool, _ row: () async -> T) async -> T? {
+    func start<T>(unless stopped: () -> Bool, _ row: (SlotTicket) async -> T) async -> T? {
         if !takeFree() {
             guard await acquire() else { return nil }
             guard !stopped() else {
@@ -52,19 +37,21 @@ final class RequestSlots: Sendable {
                 return nil
             }
         }
-        let reservation = Reservation()
-        let result = await Self.$reserved.withValue(reservation) { await row() }
+        let ticket = SlotTicket()
+        let result = await row(ticket)
         // A row that made no call leaves its slot to the next.
-        if reservation.take() { release() }
+        if ticket.take() { release() }
         return result
     }
 
-    /// Runs `call` in a slot: the one its row was started in, if unused, or the next one free.
+    /// Runs `call` in a slot: the one `ticket` holds, if still unused, or the next one free.
     /// - Throws: `call`'s error, or `.cancelled` when the task is cancelled while it waits.
-    func withSlot<T>(correlationId: String, _ call: () async throws(PartnerCenterError) -> T)
+    func withSlot<T>(
+        _ ticket: SlotTicket? = nil, correlationId: String, _ call: () async throws(PartnerCenterError) -> T
+    )
         async throws(PartnerCenterError) -> T
     {
-        if Self.reserved?.take() != true {
+        if ticket?.take() != true {
             guard await acquire() else { throw PartnerCenterError(kind: .cancelled, correlationId: correlationId) }
         }
         defer { release() }
@@ -123,26 +110,55 @@ final class RequestSlots: Sendable {
     }
 }
 
+/// The slot a row was started in (``RequestSlots/start(unless:_:)``), taken by its first call; the
+/// row's later calls wait for a slot like any other.
+final class SlotTicket: Sendable {
+    private let unused = Mutex(true)
+
+    /// Whether the slot was still unused (it is now the caller's).
+    func take() -> Bool {
+        unused.withLock { unused in
+            defer { unused = false }
+            return unused
+        }
+    }
+}
+
 /// A ``ProfileService`` whose calls take one of the run's ``RequestSlots`` each, so that no more
 /// than `--concurrency` are in flight whatever the number of rows under way. The country rules
 /// pass straight through: one call per country per run, made while rows wait for it, over the
 /// connections the pool keeps beside the rows'.
 ///
-/// A call whose failure stops the run (``RowProcessor/stopReason(for:)``) stops it before its
-/// slot is handed on, so that no row starts in its place.
+/// A call whose failure stops the run (``StopReason/init(_:)``) stops it before its slot is
+/// handed on, so that no row starts in its place.
 struct BoundedProfileService: ProfileService {
     let base: any ProfileService
     let slots: RequestSlots
     let stop: StopSignal
+    /// The slot of the row these calls are for, taken by the first (``holding(_:)``).
+    private var ticket: SlotTicket?
+
+    init(base: any ProfileService, slots: RequestSlots, stop: StopSignal) {
+        self.base = base
+        self.slots = slots
+        self.stop = stop
+    }
+
+    /// The service of one row started in `ticket`'s slot: its first call takes that slot.
+    func holding(_ ticket: SlotTicket) -> BoundedProfileService {
+        var service = self
+        service.ticket = ticket
+        return service
+    }
 
     private func inSlot<T>(correlationId: String, _ call: () async throws(PartnerCenterError) -> T)
         async throws(PartnerCenterError) -> T
     {
-        try await slots.withSlot(correlationId: correlationId) { () async throws(PartnerCenterError) in
+        try await slots.withSlot(ticket, correlationId: correlationId) { () async throws(PartnerCenterError) in
             do throws(PartnerCenterError) {
                 return try await call()
             } catch {
-                if let why = RowProcessor.stopReason(for: error) { stop.stop(why) }
+                if let why = StopReason(error) { stop.stop(why) }
                 throw error
             }
         }

@@ -78,7 +78,7 @@ extension RowProcessor {
         } catch let error as PartnerCenterError {
             return await failed(&result, error, logger: logger)
         } catch {
-            return Processed(result: with(result, .skipped, note: "\(error)"), stop: "\(error)")
+            return Processed(result: with(result, .skipped, note: "\(error)"), stop: .journal("\(error)"))
         }
     }
 

@@ -6,7 +6,8 @@ import PartnerCenter
 /// Does one row against Partner Center: read, plan, and for `apply` write with the journal, the
 /// conflict loop and read-back of doubtful writes.
 struct RowProcessor: Sendable {
-    let service: any ProfileService
+    /// The row's calls go through it (in a run, its ``BoundedProfileService``, holding the row's slot).
+    var service: any ProfileService
     let planner: Planner
     let rules: CountryRulesCache
     /// `nil` for `plan`: nothing is written.
@@ -27,7 +28,7 @@ struct RowProcessor: Sendable {
     /// journal failing), in which case the row is left unfinished for the next run.
     struct Processed: Sendable {
         var result: RowResult
-        var stop: String?
+        var stop: StopReason?
     }
 
     func process(_ row: InputRow, customerId: String, pendingIntent: JournalEntry.Intent?) async -> Processed {
@@ -100,7 +101,7 @@ struct RowProcessor: Sendable {
         } catch let error as PartnerCenterError {
             return await failed(&result, error, logger: logger)
         } catch {
-            return Processed(result: with(result, .skipped, note: "\(error)"), stop: "\(error)")
+            return Processed(result: with(result, .skipped, note: "\(error)"), stop: .journal("\(error)"))
         }
     }
 
@@ -175,7 +176,7 @@ struct RowProcessor: Sendable {
             + "enforces, then resume with --etag-in header, body or both"
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
-        return Processed(result: with(result, .skipped, note: message), stop: message)
+        return Processed(result: with(result, .skipped, note: message), stop: .etagRefused(message))
     }
 
     /// How a journaled write ended, unless it failed outright (thrown).
@@ -267,20 +268,10 @@ struct RowProcessor: Sendable {
         return plan
     }
 
-    /// Why `error` stops the run, whatever row it came to: a spent retry budget, a wait longer
-    /// than allowed, refused sign-in, cancellation. `nil` for an error of the row's own.
-    static func stopReason(for error: PartnerCenterError) -> String? {
-        switch error.kind {
-        case .retryBudgetExhausted, .waitTooLong, .authentication: error.summary
-        case .cancelled: "cancelled"
-        default: nil
-        }
-    }
-
     func failed(_ result: inout RowResult, _ error: PartnerCenterError, logger: Logger) async -> Processed {
         result.httpStatus = error.status
         result.partnerCenterCode = error.code
-        if let why = Self.stopReason(for: error) {
+        if let why = StopReason(error) {
             return Processed(result: with(result, .skipped, note: error.summary), stop: why)
         }
         switch error.kind {
@@ -290,7 +281,7 @@ struct RowProcessor: Sendable {
                     "Partner Center refused access on two rows in a row, so the run stops here instead of failing "
                     + "every row: \(error.summary). Fix the access (the app's consent and roles, the user's MFA for "
                     + "App+User), then run the same command again: this row and the rest are still to do"
-                return Processed(result: with(result, .skipped, note: message), stop: message)
+                return Processed(result: with(result, .skipped, note: message), stop: .accessRefused(message))
             }
             result.errors = [RowIssue(.partnerCenter, field: nil, error.summary)]
             return await finish(&result, .failed, status: error.status, logger: logger, accessRefused: true)
@@ -323,7 +314,7 @@ struct RowProcessor: Sendable {
                         companyName: result.companyName)))
             return Processed(result: result, stop: nil)
         } catch {
-            return Processed(result: result, stop: "\(error)")
+            return Processed(result: result, stop: .journal("\(error)"))
         }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// the journal, to be read back by the next run).
 public final class StopSignal: Sendable {
     /// The first reason given, and what else a stop does (run once, with the first stop).
-    private let reason = Mutex<(why: String?, actions: [@Sendable () -> Void])>((nil, []))
+    private let reason = Mutex<(why: StopReason?, actions: [@Sendable () -> Void])>((nil, []))
     private struct Cancellation {
         var cancelled = false
         var nextWaiter = 0
@@ -21,7 +21,7 @@ public final class StopSignal: Sendable {
 
     /// Asks the run to stop; keeps the first reason given, and runs the ``whenStopped(_:)`` actions
     /// with the first.
-    public func stop(_ why: String) {
+    public func stop(_ why: StopReason) {
         let actions = reason.withLock { state -> [@Sendable () -> Void] in
             guard state.why == nil else { return [] }
             state.why = why
@@ -43,7 +43,7 @@ public final class StopSignal: Sendable {
     }
 
     /// The reason, once one was given.
-    public var stopReason: String? { reason.withLock { $0.why } }
+    public var stopReason: StopReason? { reason.withLock { $0.why } }
 
     /// Cancels the rows in flight (after ``stop(_:)``, once the grace period is over).
     public func cancelInFlight() {
