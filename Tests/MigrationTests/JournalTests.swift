@@ -99,6 +99,36 @@ struct JournalTests {
         #expect(try Journal.read(path: path).outcomes[2] == outcome)
     }
 
+    @Test(
+        "a line torn in the middle (a write cut short by a full disk, then the next one landed) is passed over, and said"
+    )
+    func tornMiddleLine() async throws {
+        let path = path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let intent = JournalEntry.intent(
+            .init(line: 2, customer: "c2", correlationId: "k", etag: "e", before: [.city: "A"], after: [.city: "B"]))
+        let outcome = JournalEntry.outcome(
+            .init(line: 3, customer: "c3", outcome: .applied, correlationId: nil, status: 200, code: nil, message: nil))
+        let later = JournalEntry.outcome(
+            .init(line: 4, customer: "c4", outcome: .failed, correlationId: nil, status: 404, code: nil, message: nil))
+        let torn = intent.json.prefix(intent.json.count / 2)
+        let bytes =
+            JournalEntry.header(header).json + [10] + torn + outcome.json + [10] + later.json + [10]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let replay = try Journal.read(path: path)
+        #expect(replay.tornLines == [2])
+        #expect(replay.outcomes[3] != nil && replay.outcomes[4] != nil, "the entries after the torn one are read")
+        #expect(replay.pendingIntents.isEmpty, "the torn intent was never whole, so no write followed it")
+        let status = try JournalStatus(path: path)
+        #expect(status.description.contains("repaired the journal's line 2 began with an entry cut short"))
+        let (_, resumed) = try Journal.open(path: path)
+        #expect(resumed.tornLines == [2] && resumed.outcomes.count == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes), "reading changes nothing")
+        // A line that does not end with a whole entry is still refused.
+        try Data(JournalEntry.header(header).json + [10] + torn + [10]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: RunRefusal.self) { try Journal.read(path: path) }
+    }
+
     @Test("a file that is not a journal, even one line without a newline, is refused and left untouched")
     func notAJournalUntouched() throws {
         let path = path()

@@ -96,6 +96,7 @@ extension Journal {
     static func replay(descriptor: Int32, path: String, repair: Bool = true) throws(RunRefusal) -> Replay {
         var replay = Replay()
         let read = try entries(descriptor: descriptor, path: path) { replay.apply($0) }
+        replay.tornLines = read.tornLines
         if read.tornTail {
             replay.tornTail = true
             guard !repair || ftruncate(descriptor, read.completeLineEnd) == 0 else {
@@ -125,6 +126,27 @@ extension Journal {
         var size = 0
         /// Whether the file ends in a line with no line feed (a crash mid-write).
         var tornTail = false
+        /// Lines that start with a torn entry and end with a whole one (``entryAfterTornWrite(_:)``).
+        var tornLines: [Int] = []
+    }
+
+    /// The entry that ends `line` when the line starts with the beginning of another entry, cut
+    /// short: a write that failed part-way (a full disk) and could not be cut back, after which
+    /// the next write landed. The torn entry was never whole, so nothing was sent for it (an
+    /// intent is written whole before its PUT); the entry after it is read. `nil` when the line
+    /// does not end with a whole entry.
+    static func entryAfterTornWrite(_ line: [UInt8]) -> JournalEntry? {
+        let start = Array(#"{"type":""#.utf8)
+        var index = line.count - start.count
+        while index > 0 {
+            if line[index] == start[0], line[index..<(index + start.count)].elementsEqual(start),
+                let entry = JournalEntry(json: line[index...])
+            {
+                return entry
+            }
+            index -= 1
+        }
+        return nil
     }
 
     /// The one reader of a journal's lines (resume, `status` and the undo file all read through
@@ -153,13 +175,17 @@ extension Journal {
                 read.lines += 1
                 read.completeLineEnd = offset + off_t(index) + 1
                 if !line.isEmpty {
-                    guard let entry = JournalEntry(json: line) else {
+                    if let entry = JournalEntry(json: line) {
+                        try body(entry)
+                    } else if let entry = entryAfterTornWrite(line) {
+                        read.tornLines.append(read.lines)
+                        try body(entry)
+                    } else {
                         throw RunRefusal(
                             .input,
                             "\(path):\(read.lines): not a journal entry; is this a billing-migrate journal? "
                                 + "Give another --journal path.")
                     }
-                    try body(entry)
                 }
                 line.removeAll(keepingCapacity: true)
             }
@@ -172,6 +198,15 @@ extension Journal {
 }
 
 extension Journal.Replay {
+    /// What the reader passed over on ``tornLines``, for the operator; `nil` when nothing.
+    public var tornLinesWarning: String? {
+        guard !tornLines.isEmpty else { return nil }
+        let lines = tornLines.map(String.init).joined(separator: ", ")
+        return "the journal's line\(tornLines.count == 1 ? "" : "s") \(lines) began with an entry cut short by a "
+            + "write that failed (a full disk, say) before the whole entry after it; the partial entry was passed "
+            + "over. Nothing was sent for it: a row's intent is written whole before its write."
+    }
+
     mutating func apply(_ entry: JournalEntry) {
         switch entry {
         case .header(let header):

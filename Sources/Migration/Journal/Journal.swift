@@ -24,6 +24,9 @@ public actor Journal {
         public var complete: [String: Int]?
         /// Whether a torn last line was found (and cut off).
         public var tornTail = false
+        /// Lines that held an entry cut short by a failed write, before the whole entry read from
+        /// them (``Journal/entryAfterTornWrite(_:)``).
+        public var tornLines: [Int] = []
         /// `export`: the customers whose rows are in the journal.
         public var exported: Set<String> = []
     }

@@ -16,6 +16,8 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
     public let lastWritten: String
     /// `export`: the customers whose rows it records.
     public let exported: Int
+    /// What the reader passed over: entries cut short by a failed write (``Journal/Replay/tornLinesWarning``).
+    public let repaired: String?
 
     /// Reads the journal at `path`.
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read as a journal.
@@ -29,6 +31,7 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
         inDoubt = replay.pendingIntents.count
         exported = replay.exported.count
         isComplete = replay.complete != nil
+        repaired = replay.tornLinesWarning
         lastWritten =
             (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
             .map { ISO8601DateFormatter().string(from: $0) } ?? "unknown"
@@ -63,6 +66,7 @@ public struct JournalStatus: Sendable, CustomStringConvertible {
         lines.append("in doubt \(inDoubt) (a write with no recorded answer; read back on resume)")
         lines.append("left     \(left) of \(header.rows) rows")
         lines.append("state    \(isComplete ? "complete" : "not finished: run apply again with this journal")")
+        if let repaired { lines.append("repaired \(repaired)") }
         return lines.joined(separator: "\n")
     }
 }

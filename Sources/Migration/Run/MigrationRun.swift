@@ -90,6 +90,7 @@ public struct MigrationRun {
         let (journal, replay) = try Journal.open(
             path: path, replayOutcomes: configuration.reproduceReports || configuration.force)
         if replay.tornTail { logger.warning("the journal's last line was torn (a crash mid-write); it was cut off") }
+        if let repair = replay.tornLinesWarning { logger.warning("\(repair)") }
         return OpenJournal(journal: journal, replay: replay)
     }
 
