@@ -34,6 +34,33 @@ struct IntegrityTests {
         }
     }
 
+    @Test(
+        "a journal that cannot grow (a full disk) stops the run with its summary and exit 3; the journal ends in whole lines and resumes to every row applied once"
+    )
+    func journalDiskFull() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 40)
+        try await stopping(fixture) {
+            // 8 KiB: the header and a dozen rows' intents and outcomes, then a write cut short.
+            let running = try ToolRunner.start(
+                ["apply", fixture.input, "--journal", fixture.journal, "--concurrency", "4"] + fixture.connection,
+                environment: SimulatorFixture.environment, fileSizeLimit: 16)
+            let output = await running.finish()
+            #expect(output.status == 3, "\(output.stdout)\n\(output.stderr)")
+            #expect(output.stderr.contains("cannot write the journal (File too large)"), "\(output.stderr)")
+            #expect(output.stdout.contains("applied"), "the summary is printed: \(output.stdout)")
+            let journal = try Data(contentsOf: URL(fileURLWithPath: fixture.journal))
+            #expect(journal.count <= 16 * 512)
+            #expect(journal.last == UInt8(ascii: "\n"), "the write cut short was cut back to the last whole line")
+            let status = try ToolRunner.run(["status", "--journal", fixture.journal])
+            #expect(status.status == 0, "\(status.stdout)\n\(status.stderr)")
+            #expect(!status.stdout.contains("repaired"), "\(status.stdout)")
+            let resumed = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(await fixture.everyRowAppliedExactly() == [])
+            #expect(await fixture.simulator.stats().count("PUT /v1/customers/{id}/profiles/billing") == 40)
+        }
+    }
+
     @Test("a report that cannot be written once writes began ends the run with its summary and exit 3, not exit 2")
     func reportLostAfterWrites() async throws {
         let fixture = try await SimulatorFixture.start(rows: 8) {

@@ -59,10 +59,21 @@ struct ToolRunner {
     }
 
     /// Starts the tool; the caller waits for it (or signals it first).
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    /// - Parameter fileSizeLimit: the largest file the tool may write, in 512-byte blocks (`ulimit
+    ///   -f`, with SIGXFSZ ignored so that a write past it fails as on a full disk).
+    static func start(_ arguments: [String], environment: [String: String] = [:], fileSizeLimit: Int? = nil)
+        throws -> Running
+    {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("billing-migrate")
-        process.arguments = arguments
+        let binary = productsDirectory.appendingPathComponent("billing-migrate")
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimit); exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
