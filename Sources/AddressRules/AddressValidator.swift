@@ -16,8 +16,10 @@
 /// | postal code against state | offline only: an error where a postal database places the code elsewhere (US ZIPs, Canadian first letters); a warning (`postal-state-unverified`) where only a prefix rule disagrees | |
 /// | region on a US address | offline (Partner Center answers 27002) | |
 ///
-/// Normalization (country and state case and names, postal code form) always runs, with the
-/// address's own country; a state is written the way Partner Center lists it, codes or names.
+/// Normalization (country case, postal code form) runs on the values a row changes, with the
+/// address's own country. A state is written the way Partner Center lists it, codes or names;
+/// where it serves rules without a list, as written; only offline (no served rules) in the
+/// offline data's code.
 public struct AddressValidator: Sendable {
     /// How much of the address is at hand.
     public enum Mode: Sendable {
@@ -211,22 +213,28 @@ public struct AddressValidator: Sendable {
             }
             return subdivision
         }
+        let known = "'\(state)' is not a state of \(country.name); use one of: "
+        if check.served != nil {
+            // Partner Center serves no list for the country: the state is kept as written (a name
+            // stays a name, in the form the user or the profile gave it), since nothing says which
+            // form it uses there.
+            if subdivision == nil, !country.subdivisions.isEmpty {
+                check.warning(
+                    AddressIssue(
+                        .stateUnverified, field: .state,
+                        known + Self.list(country.subdivisions.map(\.code))
+                            + " (the tool's offline data; Partner Center served no list, so the row goes ahead as "
+                            + "written)."))
+            }
+            return subdivision
+        }
         if let subdivision {
             check.normalize(.state, to: subdivision.code)
             return subdivision
         }
         guard country.stateRequired, !country.subdivisions.isEmpty else { return nil }
-        let known = "'\(state)' is not a state of \(country.name); use one of: "
-        if check.served == nil {
-            check.error(
-                AddressIssue(.stateUnknown, field: .state, known + Self.list(country.subdivisions.map(\.code)) + "."))
-        } else if check.served?.stateRequired != false {
-            check.warning(
-                AddressIssue(
-                    .stateUnverified, field: .state,
-                    known + Self.list(country.subdivisions.map(\.code))
-                        + " (the tool's offline data; Partner Center served no list, so the row goes ahead)."))
-        }
+        check.error(
+            AddressIssue(.stateUnknown, field: .state, known + Self.list(country.subdivisions.map(\.code)) + "."))
         return nil
     }
 

@@ -1,4 +1,5 @@
 import AddressRules
+import Foundation
 import PartnerCenter
 import Testing
 
@@ -118,5 +119,98 @@ struct PlannerTests {
             [.postalCode: .set("09901")], current: newark, rules: Self.servedUS(states: ["NJ"]))
         #expect(unknownZIP.verdict == .change)
         #expect(unknownZIP.warnings.map(\.code.rawValue) == ["postal-state-unverified"])
+    }
+
+    static func served(_ country: String, states: [String] = [], postal: String? = nil) -> ServedRules {
+        CountryValidationRules(
+            country: country, isStateRequired: false, supportedStates: states, isPostalCodeRequired: postal != nil,
+            postalCodeRegex: postal, isCityRequired: true
+        ).compiled()
+    }
+
+    /// Profiles as real tenants store them, each with the served rules of its country.
+    static let messy: [(AddressFields, ServedRules)] = [
+        (
+            [.addressLine1: "Calle Mayor 1", .city: "Madrid", .state: "Madrid", .postalCode: "28013", .country: "ES"],
+            served("ES", postal: "^\\d{5}$")
+        ),
+        (
+            [.addressLine1: "Via Roma 1", .city: "Milano", .state: "Milano", .postalCode: "20121", .country: "IT"],
+            served("IT", postal: "^\\d{5}$")
+        ),
+        (
+            [.addressLine1: "丸の内1-1", .city: "千代田区", .state: "東京都", .postalCode: "100-0005", .country: "JP"],
+            served("JP")
+        ),
+        (
+            [.addressLine1: "10 Downing St", .city: "London", .postalCode: "sw1a 2aa", .country: "GB"],
+            served("GB", postal: "^[A-Za-z0-9 ]{5,8}$")
+        ),
+        (
+            [.addressLine1: "24 Sussex Dr", .city: "Ottawa", .state: "ON", .postalCode: "k1a0a2", .country: "CA"],
+            served("CA", states: ["ON", "QC"])
+        ),
+        (
+            [
+                .addressLine1: "1 Microsoft Way ", .city: "Redmond", .state: "Washington", .postalCode: "98052 1234",
+                .country: "us",
+            ],
+            servedUS()
+        ),
+    ]
+
+    @Test("an unedited export plans no write: each cell equal to the stored value leaves it exactly as stored")
+    func storedValuesAsCells() {
+        for (stored, rules) in Self.messy {
+            // The cells as an export writes them and a read gives them back (trimmed).
+            var cells = FieldMap<FieldChange>()
+            for (field, value) in stored {
+                cells[field] = .set(value.trimmingCharacters(in: .whitespaces))
+            }
+            let plan = planner.plan(cells, current: stored, rules: rules)
+            #expect(plan.verdict == .unchanged, "\(stored): \(plan.verdict) \(plan.diff)")
+            #expect(plan.after == stored, "nothing normalized")
+        }
+    }
+
+    @Test("a stored value the served rules refuse, on a row that changes nothing, is a warning, not a write")
+    func storedValueOnUnchangedRow() {
+        let (stored, rules) = Self.messy[5]
+        let plan = planner.plan([.state: .set("Washington")], current: stored, rules: rules)
+        #expect(plan.verdict == .unchanged)
+        #expect(plan.warnings.map(\.code.rawValue).contains("state-unknown"), "\(plan.warnings)")
+        #expect(plan.warnings.first?.message.contains("writes nothing") == true)
+    }
+
+    @Test("a changed field is normalized, an unchanged one beside it is not")
+    func onlyChangedValuesNormalized() {
+        let (london, gb) = Self.messy[3]
+        let moved = planner.plan([.postalCode: .set("sw1a 1aa")], current: london, rules: gb)
+        #expect(moved.verdict == .change)
+        #expect(moved.after[.postalCode] == "SW1A 1AA", "a changed postcode takes its usual form")
+        let (ottawa, ca) = Self.messy[4]
+        let renamed = planner.plan([.city: .set("Gatineau"), .postalCode: .set("k1a0a2")], current: ottawa, rules: ca)
+        #expect(renamed.fields == [.city])
+        #expect(renamed.after[.postalCode] == "k1a0a2", "the postcode on file stays as stored")
+    }
+
+    @Test(
+        "where Partner Center serves no state list, a changed state is kept as written; unknown offline, it is unverified"
+    )
+    func stateWithoutServedList() {
+        let (madrid, es) = Self.messy[0]
+        var barcelona = madrid
+        barcelona[.state] = "Barcelona"
+        let plan = planner.plan([.state: .set("Madrid")], current: barcelona, rules: es)
+        #expect(plan.verdict == .change)
+        #expect(plan.after[.state] == "Madrid", "not the offline code M: Partner Center's form is not known")
+        #expect(plan.warnings.isEmpty)
+        let sydney: AddressFields = [
+            .addressLine1: "1 George St", .city: "Sydney", .state: "NSW", .postalCode: "2000", .country: "AU",
+        ]
+        let unknown = planner.plan([.state: .set("XX")], current: sydney, rules: Self.served("AU"))
+        #expect(unknown.verdict == .change)
+        #expect(unknown.after[.state] == "XX")
+        #expect(unknown.warnings.map(\.code.rawValue) == ["state-unverified"])
     }
 }

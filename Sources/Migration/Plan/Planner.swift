@@ -1,4 +1,5 @@
 import AddressRules
+import Foundation
 import PartnerCenter
 
 /// What a row would do to a customer's profile: the pure middle of `plan` and `apply`.
@@ -63,11 +64,17 @@ public struct Planner: Sendable {
     /// Plans `changes` against `current`, under Partner Center's `rules` for the merged address's
     /// country when it served them.
     ///
-    /// The values the row gives are normalized on the merged address (so a row without a country
-    /// cell is normalized with the profile's country); the profile's own values are judged as
-    /// stored, since they are sent back unchanged. The diff and the no-op comparison use the
-    /// normalized values.
+    /// **A cell equal to the value on file is no change**: compared with the stored value before
+    /// any normalization (and with it trimmed, the way cells are), it leaves the field exactly as
+    /// stored, whatever its form (`Madrid`, `sw1a 2aa`, `wa`). So an unedited export plans no
+    /// write. The values the row does change are normalized on the merged address (so a row
+    /// without a country cell is normalized with the profile's country); the profile's own values
+    /// are judged as stored, since they are sent back unchanged. The diff and the no-op comparison
+    /// use the normalized values. A stored value the rules refuse, on a row that changes nothing,
+    /// is a warning, not a write.
     public func plan(_ changes: FieldMap<FieldChange>, current: AddressFields, rules: ServedRules?) -> PlannedChange {
+        var changes = changes
+        for (field, change) in changes where Self.asksForStored(change, current[field]) { changes[field] = nil }
         var merged = current
         for (field, change) in changes { merged[field] = change.value }
         let stored = FieldSet(AddressField.allCases.filter { changes[$0] == nil || changes[$0]?.isExact == true })
@@ -89,10 +96,30 @@ public struct Planner: Sendable {
         if !fields.isEmpty {
             issues += checked.issues.filter { Self.concerns($0, changed: fields) }.map { Self.rowIssue($0, fields) }
             warnings = checked.warnings.filter { Self.concerns($0, changed: fields) }.map(RowIssue.init)
+        } else if issues.isEmpty {
+            warnings = checked.issues.filter { $0.authority == .partnerCenter }.map(Self.storedValueWarning)
         }
         let verdict: PlannedChange.Verdict =
             !issues.isEmpty ? .invalid(Self.firstPerField(issues)) : fields.isEmpty ? .unchanged : .change
         return PlannedChange(verdict: verdict, before: current, after: after, fields: fields, warnings: warnings)
+    }
+
+    /// Whether `change` asks for the value already on file: the same text, or the same once
+    /// trimmed the way a cell is. Clearing an absent field is no change either way.
+    static func asksForStored(_ change: FieldChange, _ stored: String?) -> Bool {
+        switch change {
+        case .set(let value): stored.map { $0 == value || $0.trimmingCharacters(in: .whitespaces) == value } ?? false
+        case .exactly(let value): stored == value
+        case .clear: stored == nil
+        }
+    }
+
+    /// A rule the profile's stored value breaks, on a row that writes nothing: said, not refused.
+    private static func storedValueWarning(_ issue: AddressIssue) -> RowIssue {
+        RowIssue(
+            .address(issue.code), field: issue.field.rawValue,
+            issue.message + " That is the profile's current value; this row leaves it as it is and writes nothing. "
+                + "A row that changes this customer's address will need a corrected \(issue.field.rawValue).")
     }
 
     /// Whether an issue stops or marks this row: Partner Center's rules judge the whole address it

@@ -7,9 +7,10 @@ public struct RowChecker {
     public enum Scope: Sendable {
         /// `validate`: the offline rules decide, and every issue they find is the row's.
         case offline
-        /// `plan` and `apply`: Partner Center's served rules decide on the merged address, so only
-        /// what no country rule can lift stops the row here (lengths, an unknown or cleared country,
-        /// region on a US address); the rest is judged by ``Planner``.
+        /// `plan` and `apply`: the row's cells are compared with the profile's values first (a cell
+        /// equal to the value on file is no change, whatever its form), then Partner Center's
+        /// served rules decide on the merged address (``Planner``). So nothing is normalized here,
+        /// and only a cleared country stops the row, since no value on file can make it right.
         case beforePartnerCenter
     }
 
@@ -52,25 +53,17 @@ public struct RowChecker {
         let address = row.changes.mapValues { $0.value ?? "" }
         let exact = FieldSet(row.changes.compactMap { $0.value.isExact ? $0.field : nil })
         let result = validator.check(address, mode: .partial, asStored: exact)
-        for (field, value) in result.address where row.changes[field] != .clear && value != address[field] {
-            row.changes[field] = .set(value)
-        }
         switch scope {
         case .offline:
+            for (field, value) in result.address where row.changes[field] != .clear && value != address[field] {
+                row.changes[field] = .set(value)
+            }
             row.issues += result.issues.map(RowIssue.init)
             warnings += result.warnings.map(RowIssue.init)
         case .beforePartnerCenter:
-            row.issues += result.issues.filter(Self.beyondCountryRules).map(RowIssue.init)
+            row.issues += result.issues.filter { $0.code == .requiredField && $0.field == .country }
+                .map(RowIssue.init)
         }
         return warnings
-    }
-
-    /// Whether no country's rules, Partner Center's included, could accept the issue.
-    private static func beyondCountryRules(_ issue: AddressIssue) -> Bool {
-        switch issue.code {
-        case .fieldTooLong, .countryUnknown, .regionNotAllowed, .controlCharacter: true
-        case .requiredField: issue.field == .country
-        default: false
-        }
     }
 }
