@@ -147,15 +147,28 @@ public struct AddressValidator: Sendable {
             if rules.code != text { check.normalize(.country, to: rules.code) }
             return rules
         }
-        let hint: String
-        if text.uppercased() == "UK" {
-            hint = "use GB for the United Kingdom (ISO 3166-1); Partner Center has no rules for UK."
-        } else if let code = table.code(forName: text) {
-            hint = "use the two-letter code \(code) for \(text)."
-        } else {
-            hint = "use a two-letter ISO 3166-1 code such as US, GB or DE."
+        // A country's name, in English or in its own language (`United States`, `Deutschland`).
+        switch CountryNames.shipped.lookup(text) {
+        case .code(let code):
+            if let rules = table.rules(for: code) {
+                check.normalize(.country, to: rules.code)
+                return rules
+            }
+        case .ambiguous(let codes):
+            check.error(
+                AddressIssue(
+                    .countryUnknown, field: .country,
+                    "'\(text)' names more than one country (\(codes.joined(separator: ", "))); write the two-letter "
+                        + "code of the one meant."))
+            return nil
+        case .unknown:
+            break
         }
-        check.error(AddressIssue(.countryUnknown, field: .country, "'\(text)' is not a country code; \(hint)"))
+        check.error(
+            AddressIssue(
+                .countryUnknown, field: .country,
+                "'\(text)' is neither a country code nor a country's name; use a two-letter ISO 3166-1 code such as "
+                    + "US, GB or DE."))
         return nil
     }
 

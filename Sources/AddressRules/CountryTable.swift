@@ -14,29 +14,18 @@ public struct CountryTable: Sendable {
 
     /// Countries by upper-case alpha-2 code.
     public let countries: [String: CountryRules]
-    private let codesByName: [String: String]
 
     /// Decodes a table in the generator's JSON form.
     public init(json: Data) throws {
         let document = try JSONDecoder().decode(Document.self, from: json)
         var countries: [String: CountryRules] = [:]
-        var codesByName: [String: String] = [:]
-        for entry in document.countries {
-            countries[entry.code] = try CountryRules(entry)
-            codesByName[AddressText.foldedKey(entry.name)] = entry.code
-        }
+        for entry in document.countries { countries[entry.code] = try CountryRules(entry) }
         self.countries = countries
-        self.codesByName = codesByName
     }
 
     /// The rules for an alpha-2 code, in any case.
     public func rules(for code: String) -> CountryRules? {
         countries[code] ?? countries[code.uppercased()]
-    }
-
-    /// The code of the country whose English name is `name`, for "did you mean" hints.
-    public func code(forName name: String) -> String? {
-        codesByName[AddressText.foldedKey(name)]
     }
 
     struct Document: Decodable {

@@ -47,18 +47,32 @@ struct AddressValidatorTests {
         #expect(result.address == expected)
     }
 
-    @Test("UK is refused with the hint to use GB")
-    func unitedKingdom() {
-        let result = partial([.country: "UK"])
-        #expect(codes(result) == ["country:country-unknown"])
-        #expect(result.issues[0].message.contains("use GB"))
+    @Test(
+        "a country's name, in English or its own language, becomes its ISO code",
+        arguments: [
+            ("United States", "US"), ("Deutschland", "DE"), ("España", "ES"), ("Österreich", "AT"),
+            ("Germany", "DE"), ("UK", "GB"), ("united-kingdom", "GB"), ("日本", "JP"), ("Côte d'Ivoire", "CI"),
+        ])
+    func countryName(name: String, code: String) {
+        let result = partial([.country: name])
+        #expect(result.issues.isEmpty, "\(result.issues)")
+        #expect(result.address[.country] == code)
     }
 
-    @Test("a country name is refused with its code as the hint")
-    func countryName() {
-        let result = partial([.country: "Germany"])
+    @Test("a text that is neither a code nor a country's name is refused, with the codes to use")
+    func unknownCountry() {
+        let result = partial([.country: "Atlantis"])
         #expect(codes(result) == ["country:country-unknown"])
-        #expect(result.issues[0].message.contains("DE"))
+        #expect(result.issues[0].message.contains("two-letter ISO 3166-1 code"))
+    }
+
+    @Test("a stored country name is judged as stored: its rules apply, its text is kept")
+    func storedCountryName() {
+        let result = validator.check(
+            [.country: "Deutschland", .city: "Berlin", .addressLine1: "Unter den Linden 1", .postalCode: "10117"],
+            mode: .complete, asStored: [.country])
+        #expect(result.issues.isEmpty, "\(result.issues)")
+        #expect(result.address[.country] == "Deutschland")
     }
 
     @Test("a state with a postal code of another state is a mismatch")

@@ -52,8 +52,9 @@ struct ValidateCommandTests {
         #expect(output.status == 1)
         #expect(
             output.stdout.contains(
-                "line 2: error [country-unknown] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21, country: 'UK'"))
-        #expect(output.stdout.contains("use GB"))
+                "line 2: error [country-unknown] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21, country: 'Great Britain and Ireland'"
+            ))
+        #expect(output.stdout.contains("use a two-letter ISO 3166-1 code"))
         #expect(output.stdout.contains("line 3: error [postal-state-mismatch]"))
         #expect(output.stdout.contains("line 4: error [customer-id-format] customer not-a-guid"))
         let rows = try #require(try readReport(report)["rows"] as? [[String: Any]])
@@ -77,7 +78,9 @@ struct ValidateCommandTests {
         let lines = try String(contentsOfFile: failed, encoding: .utf8).split(separator: "\r\n")
         #expect(lines.first == "customerId,addressLine1,city,state,postalCode,country,region")
         #expect(lines.count == 10)
-        #expect(lines[1].hasPrefix("3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21,1 High Street,London,,SW1A 1AA,UK,"))
+        #expect(
+            lines[1].hasPrefix(
+                "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c21,1 High Street,London,,SW1A 1AA,Great Britain and Ireland,"))
         #expect(!lines.contains { $0.contains("2 New Road") })
         let attributes = try FileManager.default.attributesOfItem(atPath: failed)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -104,7 +107,7 @@ struct ValidateCommandTests {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         var bytes = Array("customerId,city,country\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Z".utf8)
-        bytes += [0xFC] + Array("rich,CH\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,Bern,UK\n".utf8)
+        bytes += [0xFC] + Array("rich,CH\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,Bern,Helvetia\n".utf8)
         try Data(bytes).write(to: input)
         let output = try ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)

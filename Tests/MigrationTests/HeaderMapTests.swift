@@ -21,6 +21,16 @@ struct HeaderMapTests {
             ("customer-tenant-id", "customerId"), ("tenantId", "customerId"), ("province", "state"),
             ("zip", "postalCode"), ("zipCode", "postalCode"), ("postcode", "postalCode"),
             ("Phone Number", "phoneNumber"),
+            // Spreadsheet users' names, and Partner Center's portal and exports'.
+            ("Customer ID", "customerId"), ("Microsoft ID", "customerId"), ("Customer tenant ID", "customerId"),
+            ("Tenant ID", "customerId"), ("Street", "addressLine1"), ("Address line 1", "addressLine1"),
+            ("Street address", "addressLine1"), ("Address 2", "addressLine2"), ("Address line 3", "addressLine3"),
+            ("Town", "city"), ("Zip Code", "postalCode"), ("Postal code", "postalCode"),
+            ("ZIP/Postal code", "postalCode"), ("State/Province", "state"), ("State or province", "state"),
+            ("Country/Region", "country"), ("Country or region", "country"), ("Phone", "phoneNumber"),
+            ("Telephone", "phoneNumber"), ("Company name", "companyName"), ("Company", "companyName"),
+            ("Customer name", "companyName"), ("Primary domain name", "domain"), ("Domain name", "domain"),
+            ("Primary domain", "domain"), ("state.province", "state"), ("(Country)", "country"),
         ])
     func alias(name: String, canonical: String) throws {
         let header = try map(canonical == "customerId" ? ["city", name] : ["customerId", name])
@@ -32,6 +42,20 @@ struct HeaderMapTests {
         let header = try map(["customerId", "Company Name", "domain", "city"])
         #expect(header.columns.map { $0?.name } == ["customerId", "companyName", "domain", "city"])
         #expect(header.ignored.isEmpty)
+    }
+
+    @Test("two aliases of one field are still refused")
+    func aliasTwice() {
+        #expect(throws: InputError.self) { try map(["customerId", "State/Province", "state"]) }
+        #expect(throws: InputError.self) { try map(["Microsoft ID", "customerId", "city"]) }
+    }
+
+    @Test("empty cells at the end of the header (Excel's stray commas) are no columns; one in the middle is unknown")
+    func trailingEmptyHeaderCells() throws {
+        let header = try map(["customerId", "city", "", " ", ""])
+        #expect(header.columns.map { $0?.name } == ["customerId", "city"])
+        #expect(header.ignored.isEmpty)
+        #expect(throws: InputError.self) { try map(["customerId", "", "city"]) }
     }
 
     @Test("a missing customerId column is an input error")

@@ -105,7 +105,7 @@ struct OfflineValidationTests {
             customerId,addressLine1,country
             3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,"Suite 1
             Building 2",US
-            3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,1 Main St,UK
+            3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,1 Main St,Atlantis
             """)
         #expect(rows.map(\.line) == [2, 4])
         #expect(rows[1].errors.map(\.code) == [.address(.countryUnknown)])

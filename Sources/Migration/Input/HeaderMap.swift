@@ -15,6 +15,10 @@ public struct HeaderMap: Sendable {
     /// - Throws: ``InputError`` for a missing customerId column, an unknown column (unless
     ///   `ignoreUnknown`), or a field named twice.
     public init(header: [String], line: Int, ignoreUnknown: Bool, path: String) throws(InputError) {
+        // Empty cells at the end of the header are the stray commas a spreadsheet keeps: no
+        // columns (a row's cells under them must be empty, as for any cell past the header).
+        var header = header
+        while header.count > 1, header.last?.trimmingWhitespace().isEmpty == true { header.removeLast() }
         var columns: [InputColumn?] = []
         var seen: [InputColumn: String] = [:]
         var unknown: [String] = []
