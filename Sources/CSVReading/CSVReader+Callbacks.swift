@@ -33,9 +33,8 @@ final class ParseState {
             problems.append(.fieldTooLarge(column: column, bytes: field.count, limit: maxFieldBytes))
         } else if memchr(field.baseAddress!, 0, field.count) != nil {
             problems.append(.nulByte(column: column))
-        } else if !Self.isUTF8(field.bindMemory(to: UInt8.self)) {
-            problems.append(.invalidUTF8(column: column))
         } else {
+            if !Self.isUTF8(field.bindMemory(to: UInt8.self)) { problems.append(.invalidUTF8(column: column)) }
             bytes.append(contentsOf: field)
         }
     }

@@ -37,6 +37,9 @@ public final class CSVReader {
         public var maxFieldsPerRecord: Int = 1024
         /// Bytes read from the file at a time. Default 64 KiB.
         public var chunkSize: Int = 64 * 1024
+        /// The file's encoding; `nil` for UTF-8. A byte order mark at the start of the file
+        /// (UTF-8's or UTF-16's) decides over it. Default `nil`.
+        public var encoding: TextEncoding?
 
         public init() {}
     }
@@ -58,6 +61,15 @@ public final class CSVReader {
     private var skipping = Skipping.nothing
     /// The line the field being skipped opened on.
     private var skippedFieldLine = 1
+    /// The file's encoding, once its first bytes were read (``Options/encoding`` or its byte order mark).
+    public private(set) var encoding = TextEncoding.utf8
+    /// Whether a UTF-16 file's header is separated by tabs, as Excel's "Unicode Text" is: the
+    /// reader then splits on tabs whatever the delimiter asked for.
+    public private(set) var splitsOnTabs = false
+    /// Turns the file's bytes into UTF-8, for an encoding other than UTF-8.
+    private var transcoder: Transcoder?
+    /// The file's bytes as read, when they are transcoded into ``chunk``.
+    private var raw: [UInt8] = []
 
     /// Opens `path` for reading; `observer` sees every byte read, in order.
     /// - Throws: ``CSVError`` when the file cannot be opened.
@@ -243,6 +255,10 @@ public final class CSVReader {
     private func refill() throws(CSVError) {
         chunkStart = 0
         chunkEnd = 0
+        if transcoder != nil {
+            try refillTranscoded()
+            return
+        }
         let count: Int = chunk.withUnsafeMutableBytes { buffer in source.read(into: buffer) }
         guard count >= 0 else {
             throw CSVError(.unreadable(reason: String(cString: strerror(errno))), path: path)
@@ -253,8 +269,94 @@ public final class CSVReader {
         }
         if atStartOfInput {
             atStartOfInput = false
-            if count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { chunkStart = 3 }
+            try startInput(count: count)
         }
+    }
+
+    /// Reads the file's first bytes' byte order mark, or takes ``Options/encoding``; from then on
+    /// an encoding other than UTF-8 is transcoded.
+    private func startInput(count: Int) throws(CSVError) {
+        let source: Transcoder.Source?
+        var skip = 0
+        if count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+            (source, skip) = (nil, 3)
+        } else if count >= 2, chunk[0] == 0xFF, chunk[1] == 0xFE {
+            (source, skip) = (.utf16(bigEndian: false), 2)
+        } else if count >= 2, chunk[0] == 0xFE, chunk[1] == 0xFF {
+            (source, skip) = (.utf16(bigEndian: true), 2)
+        } else {
+            switch options.encoding ?? .utf8 {
+            case .utf8: source = nil
+            case .utf16: source = .utf16(bigEndian: false)
+            case .windows1252: source = .windows1252
+            case .latin1: source = .latin1
+            }
+        }
+        guard let source else {
+            chunkStart = skip
+            return
+        }
+        switch source {
+        case .utf16: encoding = .utf16
+        case .windows1252: encoding = .windows1252
+        case .latin1: encoding = .latin1
+        }
+        var transcoder = Transcoder(source)
+        var output: [UInt8] = []
+        output.reserveCapacity(count * 2)
+        chunk.withUnsafeBytes {
+            transcoder.transcode(UnsafeRawBufferPointer(rebasing: $0[skip..<count]), into: &output)
+        }
+        self.transcoder = transcoder
+        raw = chunk
+        if output.isEmpty {
+            try refillTranscoded()
+        } else {
+            use(output)
+        }
+        if case .utf16 = source { detectTabs() }
+    }
+
+    /// The next chunk of a transcoded file: empty only at its end.
+    private func refillTranscoded() throws(CSVError) {
+        var output: [UInt8] = []
+        while output.isEmpty, var transcoder {
+            let count: Int = raw.withUnsafeMutableBytes { buffer in source.read(into: buffer) }
+            guard count >= 0 else {
+                throw CSVError(.unreadable(reason: String(cString: strerror(errno))), path: path)
+            }
+            if let observer {
+                raw.withUnsafeBytes { observer(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            }
+            output.reserveCapacity(count * 2)
+            if count == 0 {
+                transcoder.finish(into: &output)
+                self.transcoder = nil
+            } else {
+                raw.withUnsafeBytes {
+                    transcoder.transcode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: &output)
+                }
+                self.transcoder = transcoder
+            }
+        }
+        use(output)
+    }
+
+    /// Makes `output` the chunk to parse.
+    private func use(_ output: [UInt8]) {
+        chunkEnd = output.count
+        chunk = output.count >= 4 ? output : output + [0, 0, 0, 0]
+        chunkStart = 0
+    }
+
+    /// Excel's "Unicode Text" is UTF-16 separated by tabs: when the first line of a UTF-16 file
+    /// holds tabs and no delimiter, the reader splits on tabs.
+    private func detectTabs() {
+        guard options.delimiter != UInt8(ascii: "\t") else { return }
+        let line = chunk[chunkStart..<chunkEnd].prefix { $0 != UInt8(ascii: "\n") }
+        guard line.contains(UInt8(ascii: "\t")), !line.contains(options.delimiter) else { return }
+        splitsOnTabs = true
+        csv_set_delim(&parser, UInt8(ascii: "\t"))
     }
 }
 

@@ -2,8 +2,10 @@
 ///
 /// A quoted field may hold newlines, so a record can span several lines; `line` is always the
 /// first of them (the header is line 1). The fields are kept as UTF-8 bytes back to back, and
-/// become strings only when asked for. A field named in `problems` is empty, so that a bad cell
-/// fails its row and never the whole file.
+/// become strings only when asked for. A field named in `problems` fails its row, never the
+/// whole file: one too large or holding a NUL byte is empty; one that is not UTF-8 keeps its
+/// bytes (as a string, its bad bytes read as U+FFFD), so that a file written back from it keeps
+/// the cell and a message can name the byte.
 public struct CSVRecord: Sendable, Equatable {
     /// The 1-based line on which the record starts.
     public var line: Int

@@ -86,6 +86,7 @@ struct CSVRead: Equatable, CustomStringConvertible {
                 "\(at): line numbers go from \(previousLine) to \(record.line) (the input has \(lastLine) lines)")
             previousLine = record.line
             var named: Set<Int> = []
+            var notUTF8: Set<Int> = []
             for problem in record.problems {
                 switch problem {
                 case .fieldTooLarge(let column, let size, let limit):
@@ -93,8 +94,10 @@ struct CSVRead: Equatable, CustomStringConvertible {
                         limit == options.maxFieldBytes && size > limit && size <= bytes.count,
                         "\(at): \(problem) with a limit of \(options.maxFieldBytes) on \(bytes.count) bytes")
                     named.insert(column)
-                case .invalidUTF8(let column), .nulByte(let column):
+                case .nulByte(let column):
                     named.insert(column)
+                case .invalidUTF8(let column):
+                    notUTF8.insert(column)
                 case .tooManyFields(let limit):
                     try require(
                         limit == options.maxFieldsPerRecord && record.count == limit,
@@ -107,7 +110,9 @@ struct CSVRead: Equatable, CustomStringConvertible {
             try require(
                 record.count <= options.maxFieldsPerRecord,
                 "\(at): \(record.count) fields, over the limit of \(options.maxFieldsPerRecord)")
-            try require(named.allSatisfy { $0 < record.count }, "\(at): \(record.problems) names a column of none")
+            try require(
+                named.union(notUTF8).allSatisfy { $0 < record.count },
+                "\(at): \(record.problems) names a column of none")
             try require(!record.problems.isEmpty || record.fields.contains { !$0.isEmpty }, "\(at): a blank record")
             for index in 0..<record.count {
                 let problem = record.withFieldBytes(index) { field -> String? in
@@ -115,7 +120,12 @@ struct CSVRead: Equatable, CustomStringConvertible {
                     if named.contains(index), !field.isEmpty { return "field \(index) has a problem but bytes" }
                     if field.count > options.maxFieldBytes { return "field \(index) exceeds the field limit" }
                     if field.contains(0) { return "field \(index) holds a NUL byte" }
-                    if String(validating: field, as: UTF8.self) == nil { return "field \(index) is not UTF-8" }
+                    // A cell that is not UTF-8 keeps its bytes, and is named.
+                    let isUTF8 = String(validating: field, as: UTF8.self) != nil
+                    if isUTF8 == notUTF8.contains(index) {
+                        return isUTF8
+                            ? "field \(index) is named not UTF-8 but is" : "field \(index) is not UTF-8, unnamed"
+                    }
                     return nil
                 }
                 try require(problem == nil, "\(at): \(problem ?? "")")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVReading
 import Migration
 
 /// The corrections file and how to read it (`validate`).
@@ -24,10 +25,18 @@ struct InputFormatOptions: ParsableArguments {
     @Flag(help: "Skip columns the tool does not know instead of refusing the file.")
     var ignoreUnknownColumns = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The file's encoding: utf-8 (the default; a byte order mark is fine), utf-16 (Excel's \"Unicode Text\", "
+                + "found by its byte order mark anyway), windows-1252 (Excel's \"CSV (Comma delimited)\" on a "
+                + "Western-European Windows) or iso-8859-1.", valueName: "name"))
+    var encoding: TextEncoding?
+
     /// The reading options these flags describe.
     func fileOptions() throws -> InputFile.Options {
         var options = InputFile.Options()
         options.ignoreUnknownColumns = ignoreUnknownColumns
+        options.encoding = encoding
         options.delimiter = try Self.delimiterByte(delimiter)
         return options
     }
@@ -66,4 +75,18 @@ struct ReportOptions: ParsableArguments {
                 "--report \(path): the report format comes from the extension; use one of \(ReportFormat.extensions).")
         }
     }
+}
+
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "utf-8", "utf8": self = .utf8
+        case "utf-16", "utf16", "unicode": self = .utf16
+        case "windows-1252", "cp1252", "1252": self = .windows1252
+        case "iso-8859-1", "latin-1", "latin1": self = .latin1
+        default: return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }

@@ -20,6 +20,62 @@ private func readAll(_ text: String, _ configure: (inout CSVReader.Options) -> V
 
 @Suite("CSVReader")
 struct CSVReaderTests {
+    /// What Excel saves, as text: accents, a quoted comma, a euro sign, CRLF.
+    static let excelText = "customerId,city,name\r\na,Zürich,\"Müller, Zoë\"\r\nb,São Paulo,Société €5\r\n"
+    static let excelRecords = [
+        ["customerId", "city", "name"], ["a", "Zürich", "Müller, Zoë"], ["b", "São Paulo", "Société €5"],
+    ]
+
+    static func utf16(_ text: String, bigEndian: Bool = false, bom: Bool = true) -> [UInt8] {
+        var bytes: [UInt8] = bom ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+        for unit in text.utf16 {
+            let pair = [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            bytes += bigEndian ? pair.reversed() : pair
+        }
+        return bytes
+    }
+
+    @Test("Windows-1252 and Latin-1 files read as the text they hold, with --encoding; chunk edges change nothing")
+    func eightBitEncodings() throws {
+        let windows = Array(Self.excelText.unicodeScalars.map { $0 == "€" ? 0x80 : UInt8($0.value) })
+        for chunk in [4, 7, 64 * 1024] {
+            let records = try readAll(windows) {
+                $0.encoding = .windows1252
+                $0.chunkSize = chunk
+            }
+            #expect(records.map(\.fields) == Self.excelRecords, "chunk \(chunk)")
+        }
+        let latin = try readAll(Array("a,Zoë\n".unicodeScalars.map { UInt8($0.value) })) { $0.encoding = .latin1 }
+        #expect(latin.map(\.fields) == [["a", "Zoë"]])
+    }
+
+    @Test("UTF-16 with a byte order mark is read whatever --encoding says; Excel's tab-separated Unicode Text too")
+    func utf16() throws {
+        for bigEndian in [false, true] {
+            for chunk in [3, 5, 64 * 1024] {
+                let records = try readAll(Self.utf16(Self.excelText, bigEndian: bigEndian)) { $0.chunkSize = chunk }
+                #expect(records.map(\.fields) == Self.excelRecords, "big-endian \(bigEndian), chunk \(chunk)")
+            }
+        }
+        let unicodeText = Self.utf16("customerId\tcity\r\na\tZürich, Bahnhofstr.\r\n😀\tb\r\n")
+        let reader = CSVReader(bytes: unicodeText, name: "t.txt", options: .init())
+        var records: [CSVRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        #expect(records.map(\.fields) == [["customerId", "city"], ["a", "Zürich, Bahnhofstr."], ["😀", "b"]])
+        #expect(reader.encoding == .utf16)
+        #expect(reader.splitsOnTabs)
+        let noMark = try readAll(Self.utf16("a,b\n", bom: false)) { $0.encoding = .utf16 }
+        #expect(noMark.map(\.fields) == [["a", "b"]])
+    }
+
+    @Test("a UTF-16 unit cut at the end of the file, or a lone surrogate, reads as U+FFFD, never as lost text")
+    func brokenUTF16() throws {
+        let cut = try readAll(Self.utf16("a,b\n") + [0x41])
+        #expect(cut.map(\.fields) == [["a", "b"], ["\u{FFFD}"]])
+        let lone = try readAll(
+            [0xFF, 0xFE] + Array("a,".utf16.flatMap { [UInt8($0), 0] }) + [0x00, 0xD8, 0x62, 0x00])
+        #expect(lone.map(\.fields) == [["a", "\u{FFFD}b"]])
+    }
     @Test("plain records carry the line they start on")
     func plainRecords() throws {
         let records = try readAll("customerId,city\na,Redmond\nb,Oslo\n")

@@ -102,8 +102,10 @@ struct ValidateCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["in.csv"])
     }
 
-    @Test("malformed CSV exits 2, names each bad line, and still checks the rest")
-    func malformedFile() throws {
+    @Test(
+        "a file that is not UTF-8 is refused once, naming its line, cell and byte; read with --encoding it is checked"
+    )
+    func notUTF8() throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         var bytes = Array("customerId,city,country\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Z".utf8)
@@ -112,9 +114,64 @@ struct ValidateCommandTests {
         let output = try ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)
         #expect(
-            output.stdout.contains("line 2: error [invalid-utf8] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01, city"))
-        #expect(output.stdout.contains("line 3: error [country-unknown]"))
-        #expect(output.stdout.contains("not well-formed CSV"))
+            output.stderr.contains("in.csv:2: cell 2 holds the byte 0xFC ('ü' in Windows-1252), which is not UTF-8"))
+        #expect(output.stderr.contains("--encoding windows-1252"))
+        #expect(output.stderr.components(separatedBy: "not UTF-8").count == 3, "one message: \(output.stderr)")
+        #expect(!output.stdout.contains("line 3"), "nothing is checked from a file read in the wrong encoding")
+
+        let decoded = try ToolRunner.run(["validate", input.path, "--encoding", "windows-1252"])
+        #expect(decoded.status == 1, "\(decoded.stdout)\(decoded.stderr)")
+        #expect(!decoded.stdout.contains("line 2"), "Zürich is valid: \(decoded.stdout)")
+        #expect(decoded.stdout.contains("line 3: error [country-unknown]"))
+
+        // Said to be UTF-8, the bad cell fails its row and the rest is still checked.
+        let strict = try ToolRunner.run(["validate", input.path, "--encoding", "utf-8"])
+        #expect(strict.status == 2)
+        #expect(
+            strict.stdout.contains("line 2: error [invalid-utf8] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01, city"))
+        #expect(strict.stdout.contains("line 3: error [country-unknown]"))
+        #expect(strict.stdout.contains("not well-formed CSV"))
+    }
+
+    @Test(
+        "--failed-rows of a Windows-1252 input is UTF-8 with a BOM and CRLF, its accents decoded, and re-runs to the same outcome"
+    )
+    func failedRowsOfWindows1252() throws {
+        let folder = try temporaryDirectory()
+        let input = folder.appendingPathComponent("in.csv")
+        let text =
+            "customerId;city;country\r\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01;Zürich;CH\r\n"
+            + "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02;São Paulo;Helvetia\r\n"
+        try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: input)
+        let failed = folder.appendingPathComponent("failed.csv").path
+        let output = try ToolRunner.run([
+            "validate", input.path, "--encoding", "windows-1252", "--delimiter", ";", "--failed-rows", failed,
+        ])
+        #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+        let written = try Data(contentsOf: URL(fileURLWithPath: failed))
+        #expect(Array(written.prefix(3)) == [0xEF, 0xBB, 0xBF], "a byte order mark, for Excel")
+        #expect(
+            String(decoding: written.dropFirst(3), as: UTF8.self)
+                == "customerId;city;country\r\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02;São Paulo;Helvetia\r\n")
+        let again = try ToolRunner.run(["validate", failed, "--delimiter", ";"])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("line 2: error [country-unknown]"), "\(again.stdout)\(again.stderr)")
+    }
+
+    @Test("Excel's Unicode Text (UTF-16 with a BOM, tab-separated) and a UTF-16 file without a BOM")
+    func unicodeText() throws {
+        let folder = try temporaryDirectory()
+        let input = folder.appendingPathComponent("in.txt")
+        let text = "customerId\tcity\tcountry\r\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01\tZürich, Altstadt\tCH\r\n"
+        try Data([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: input)
+        let output = try ToolRunner.run(["validate", input.path])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.contains("1 row: 1 valid"))
+        try Data(text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: input)
+        let bare = try ToolRunner.run(["validate", input.path])
+        #expect(bare.status == 2)
+        #expect(bare.stderr.contains("looks like UTF-16 without a byte order mark"), "\(bare.stderr)")
+        #expect(try ToolRunner.run(["validate", input.path, "--encoding", "utf-16"]).status == 0)
     }
 
     @Test("an unterminated quote exits 2 and names the line where it opened")

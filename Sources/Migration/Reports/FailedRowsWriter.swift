@@ -27,16 +27,21 @@ public final class FailedRowsWriter: RowSink {
         lines.removeAll()
     }
 
-    /// Copies the header and the failed rows.
+    /// Copies the header and the failed rows, as UTF-8 with a byte order mark and CRLF (as
+    /// `export` writes, for Excel), whatever the input's encoding: a row read through
+    /// `--encoding` is written decoded, and a cell that is not UTF-8 keeps its bytes, so that no
+    /// correction turns into an empty cell (which would mean "keep the value on file").
     /// - Throws: ``FileError`` or ``CSVError``.
     public func finish(_ summary: RunSummary) throws {
         var readerOptions = CSVReader.Options()
         readerOptions.delimiter = options.delimiter
+        readerOptions.encoding = options.encoding
         let reader = try CSVReader(path: input, options: readerOptions)
         var isHeader = true
+        try file.write("\u{FEFF}")
         while let record = try reader.next() {
             if isHeader || lines.contains(record.line) {
-                try file.write(CSVText.line(record.fields, delimiter: options.delimiter))
+                try file.write(bytes: CSVText.line(record, delimiter: options.delimiter))
             }
             isHeader = false
         }

@@ -4,7 +4,7 @@ import AddressRules
 /// one, a row of the corrections-file format that puts back the values the write replaced: the
 /// before-value of each changed field (`<clear>` where the field was absent), other cells empty
 /// (keep). Applying the file with `billing-migrate apply` reverts the batch. Rows are in input
-/// order; the file is written 0600 and appears only once complete. Cells are written so that
+/// order; the file is UTF-8 with a byte order mark, written 0600, and appears only once complete. Cells are written so that
 /// `apply` reproduces the profile's value exactly: as plain text where that reads back the same,
 /// otherwise as `<value:…>` (an empty value, surrounding spaces, a value not in normal form, the
 /// text `<clear>`). Not neutralized for spreadsheets: the file is input for the tool.
@@ -45,7 +45,8 @@ public enum UndoFile {
                 break
             }
         }
-        try file.write(CSVText.line(columns))
+        // UTF-8 with a byte order mark and CRLF, as export writes: Excel reads accents right.
+        try file.write("\u{FEFF}" + CSVText.line(columns))
         var written = Written()
         for line in applied.keys.sorted() {
             guard let change = replaced[line], change.customer == applied[line] else { continue }
