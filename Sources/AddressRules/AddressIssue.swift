@@ -17,6 +17,10 @@ public struct AddressIssue: Sendable, Equatable, Hashable {
         case stateUnverified = "state-unverified"
         case postalCodeUnverified = "postal-code-unverified"
         case postalStateUnverified = "postal-state-unverified"
+        /// A warning: the cell is the value on file as a spreadsheet damaged it (leading zeros
+        /// dropped, a number in scientific notation, characters its encoding could not hold), so
+        /// the value on file is kept (``SpreadsheetDamage``).
+        case spreadsheetDamage = "spreadsheet-damage"
     }
 
     /// Whose rule found the issue.

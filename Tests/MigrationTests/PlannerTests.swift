@@ -213,4 +213,22 @@ struct PlannerTests {
         #expect(unknown.after[.state] == "XX")
         #expect(unknown.warnings.map(\.code.rawValue) == ["state-unverified"])
     }
+
+    @Test("a cell that is the value on file as Excel damaged it is never written; the row's other changes are")
+    func spreadsheetDamage() {
+        let boston: AddressFields = [
+            .addressLine1: "1 Boston Pl", .city: "Boston", .state: "MA", .postalCode: "02110", .country: "US",
+        ]
+        let plan = planner.plan(
+            [.postalCode: .set("2110"), .city: .set("Cambridge"), .state: .set("MA")], current: boston,
+            rules: Self.servedUS(states: ["MA"]))
+        #expect(plan.verdict == .change)
+        #expect(plan.fields == [.city])
+        #expect(plan.after[.postalCode] == "02110")
+        #expect(plan.warnings.map(\.code.rawValue) == ["spreadsheet-damage"])
+        let (tokyo, jp) = Self.messy[2]
+        let lost = planner.plan([.state: .set("???"), .city: .set("????")], current: tokyo, rules: jp)
+        #expect(lost.verdict == .unchanged)
+        #expect(lost.warnings.count == 2)
+    }
 }

@@ -71,10 +71,21 @@ public struct Planner: Sendable {
     /// without a country cell is normalized with the profile's country); the profile's own values
     /// are judged as stored, since they are sent back unchanged. The diff and the no-op comparison
     /// use the normalized values. A stored value the rules refuse, on a row that changes nothing,
-    /// is a warning, not a write.
+    /// is a warning, not a write. So is a cell that is the stored value as a spreadsheet damaged
+    /// it (``SpreadsheetDamage``): the value on file is kept.
     public func plan(_ changes: FieldMap<FieldChange>, current: AddressFields, rules: ServedRules?) -> PlannedChange {
         var changes = changes
-        for (field, change) in changes where Self.asksForStored(change, current[field]) { changes[field] = nil }
+        var damaged: [RowIssue] = []
+        for (field, change) in changes {
+            if Self.asksForStored(change, current[field]) {
+                changes[field] = nil
+            } else if case .set(let cell) = change, let stored = current[field],
+                let why = SpreadsheetDamage.explain(cell: cell, stored: stored)
+            {
+                changes[field] = nil
+                damaged.append(RowIssue(.address(.spreadsheetDamage), field: field.rawValue, why))
+            }
+        }
         var merged = current
         for (field, change) in changes { merged[field] = change.value }
         let stored = FieldSet(AddressField.allCases.filter { changes[$0] == nil || changes[$0]?.isExact == true })
@@ -101,7 +112,8 @@ public struct Planner: Sendable {
         }
         let verdict: PlannedChange.Verdict =
             !issues.isEmpty ? .invalid(Self.firstPerField(issues)) : fields.isEmpty ? .unchanged : .change
-        return PlannedChange(verdict: verdict, before: current, after: after, fields: fields, warnings: warnings)
+        return PlannedChange(
+            verdict: verdict, before: current, after: after, fields: fields, warnings: damaged + warnings)
     }
 
     /// Whether `change` asks for the value already on file: the same text, or the same once
