@@ -48,6 +48,12 @@ struct Export: AsyncParsableCommand {
     @Flag(help: "Write cells exactly, without the ' that keeps spreadsheets from reading them as formulas.")
     var raw = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Write <clear> for the fields a customer has no value for, so that applying the export later also "
+                + "removes what was added since: a snapshot to restore from."))
+    var snapshot = false
+
     @Flag(help: "Leave out the UTF-8 byte-order mark that tells Excel the file is UTF-8.")
     var noBom = false
 
@@ -77,9 +83,10 @@ struct Export: AsyncParsableCommand {
         var command = BatchCommand(
             command: .export, input: customers ?? "", connection: connection, run: run, reports: report.reports,
             failedRows: report.failedRows)
-        command.configure = { [output, journal, raw, noBom, force, delimiter] configuration in
+        command.configure = { [output, journal, raw, snapshot, noBom, force, delimiter] configuration in
             configuration.export.output = output
             configuration.export.raw = raw
+            configuration.export.snapshot = snapshot
             configuration.export.byteOrderMark = !noBom
             configuration.journalPath = journal
             configuration.force = force

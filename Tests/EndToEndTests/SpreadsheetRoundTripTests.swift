@@ -141,4 +141,41 @@ struct SpreadsheetRoundTripTests {
             }
         }
     }
+
+    @Test(
+        "a plain export keeps fields added since it was made; export --snapshot removes them, restoring the addresses")
+    func snapshotRestores() async throws {
+        let (simulator, folder) = try await Self.start()
+        defer { Task { await simulator.stop() } }
+        let connection = ["--endpoint", simulator.baseURL]
+        let environment = SimulatorFixture.environment
+        func run(_ arguments: [String]) async throws -> ToolRunner.Output {
+            try await ToolRunner.start(arguments + connection, environment: environment).finish()
+        }
+        let plain = folder.appendingPathComponent("plain.csv").path
+        let snapshot = folder.appendingPathComponent("snapshot.csv").path
+        #expect(try await run(["export", plain, "--all"]).status == 0)
+        #expect(try await run(["export", snapshot, "--all", "--snapshot"]).status == 0)
+        let ids = await simulator.customerIds().sorted()
+        var before: [String: JSONValue] = [:]
+        for id in ids { before[id] = await simulator.simulator.profile(id)?["defaultAddress"] }
+
+        // A batch adds what the customers had no value for.
+        let batch = folder.appendingPathComponent("batch.csv").path
+        try "customerId,addressLine2,district\n\(ids[0]),Suite 9,\n\(ids[2]),,Centro\n"
+            .write(toFile: batch, atomically: true, encoding: .utf8)
+        let added = try await run(["apply", batch, "--journal", folder.appendingPathComponent("j1").path])
+        #expect(added.summaryCount("applied") == 2, "\(added.stdout)\n\(added.stderr)")
+
+        let kept = try await run(["apply", plain, "--journal", folder.appendingPathComponent("j2").path])
+        #expect(kept.status == 0)
+        #expect(kept.summaryCount("unchanged") == 16, "an empty cell keeps: \(kept.stdout)")
+        let restored = try await run(["apply", snapshot, "--journal", folder.appendingPathComponent("j3").path])
+        #expect(restored.status == 0, "\(restored.stdout)\n\(restored.stderr)")
+        #expect(restored.summaryCount("applied") == 2, "\(restored.stdout)")
+        for id in ids {
+            let now = await simulator.simulator.profile(id)?["defaultAddress"]
+            #expect(now == before[id], "\(id): the address is back as exported")
+        }
+    }
 }

@@ -6,18 +6,22 @@ import AddressRules
 /// exactly that value, so that applying the file unedited changes nothing. UTF-8 (with a BOM
 /// unless `bom` is off), CRLF; cells a spreadsheet would take for a formula get a leading `'`
 /// unless `raw` (the tool reads such a cell without it). Written 0600 under a temporary name and
-/// renamed into place by ``commit()``.
+/// renamed into place by ``commit()``. Under `snapshot`, a field the customer has no value for is
+/// `<clear>`, so that applying the file later removes a value added since; otherwise it is an
+/// empty cell, which keeps whatever the field holds then.
 final class ExportFile {
     static let columns = ["customerId", "companyName", "domain"] + AddressField.allCases.map(\.rawValue)
 
     private let file: PrivateFile
     private let raw: Bool
+    private let snapshot: Bool
     /// Rows written.
     private(set) var rows = 0
 
-    init(path: String, bom: Bool, raw: Bool) throws(FileError) {
+    init(path: String, bom: Bool, raw: Bool, snapshot: Bool = false) throws(FileError) {
         file = try PrivateFile(path: path)
         self.raw = raw
+        self.snapshot = snapshot
         try file.write((bom ? "\u{FEFF}" : "") + CSVText.line(Self.columns))
     }
 
@@ -27,7 +31,8 @@ final class ExportFile {
     func write(_ row: JournalEntry.Exported) throws(FileError) {
         var cells = [row.customer, row.companyName ?? "", row.domain ?? ""]
         for field in AddressField.allCases {
-            cells.append(row.address[field].map(FieldChange.cell(exactly:)) ?? "")
+            cells.append(
+                row.address[field].map(FieldChange.cell(exactly:)) ?? (snapshot ? FieldChange.clearMarker : ""))
         }
         try file.write(CSVText.line(raw ? cells : cells.map(CSVText.neutralized)))
         rows += 1

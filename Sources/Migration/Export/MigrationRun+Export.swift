@@ -47,7 +47,8 @@ extension MigrationRun {
             }
         }
         let file = try ExportFile(
-            path: configuration.export.output, bom: configuration.export.byteOrderMark, raw: configuration.export.raw)
+            path: configuration.export.output, bom: configuration.export.byteOrderMark, raw: configuration.export.raw,
+            snapshot: configuration.export.snapshot)
         if let journal, !journal.replay.exported.isEmpty {
             try Journal.forEachEntry(path: journal.journal.path) { entry throws(RunRefusal) in
                 guard case .exported(let row) = entry else { return }

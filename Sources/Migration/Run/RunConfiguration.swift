@@ -90,6 +90,9 @@ public struct ExportSettings: Sendable {
     /// Leave cells a spreadsheet would take for a formula as they are (`--raw`). Default off: they
     /// get a leading `'`, which the tool reads back without.
     public var raw = false
+    /// Write `<clear>` for absent fields (`--snapshot`), so that applying the file restores them
+    /// too. Default off: an absent field is an empty cell ("keep").
+    public var snapshot = false
 
     public init() {}
 }
