@@ -36,10 +36,15 @@ public struct AddressIssue: Sendable, Equatable, Hashable {
     /// What is wrong and what would be accepted.
     public let message: String
     public let authority: Authority
+    /// The pattern that refused the value, for the JSON report (the message says it in words).
+    public var pattern: String?
 
-    public init(_ code: Code, field: AddressField, _ message: String, authority: Authority = .offline) {
+    public init(
+        _ code: Code, field: AddressField, _ message: String, authority: Authority = .offline, pattern: String? = nil
+    ) {
         self.code = code
         self.field = field
+        self.pattern = pattern
         self.message = message
         self.authority = authority
     }

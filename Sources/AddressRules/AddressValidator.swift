@@ -265,11 +265,16 @@ public struct AddressValidator: Sendable {
         if let pattern = check.served?.postalPattern {
             let candidates = stored ? [postal] : [offlineForm, postal.uppercased(), postal].compactMap { $0 }
             guard let accepted = candidates.first(where: pattern.matches) else {
+                let examples = country.postalExamples.prefix(2)
+                let expected =
+                    examples.isEmpty
+                    ? "check it against the country's postal format"
+                    : "it expects a form like \(examples.joined(separator: " or "))"
                 check.error(
                     AddressIssue(
                         .postalCodeFormat, field: .postalCode,
-                        "Partner Center's rules for \(country.code) do not accept postal code '\(postal)' "
-                            + "(pattern \(pattern.source)).", authority: .partnerCenter))
+                        "'\(postal)' is not a postal code Partner Center accepts for \(country.name) "
+                            + "(\(country.code)); \(expected).", authority: .partnerCenter, pattern: pattern.source))
                 return
             }
             final = accepted
@@ -327,7 +332,8 @@ public struct AddressValidator: Sendable {
         check.error(
             AddressIssue(
                 .phoneNumberFormat, field: .phoneNumber,
-                "Partner Center's rules for \(check.served?.country ?? "") do not accept phone number '\(phone)' "
-                    + "(pattern \(pattern.source)).", authority: .partnerCenter))
+                "'\(phone)' is not a phone number Partner Center accepts for \(check.served?.country ?? ""); write "
+                    + "the number as dialled within the country, digits with spaces or dashes (the JSON report has "
+                    + "Partner Center's pattern).", authority: .partnerCenter, pattern: pattern.source))
     }
 }

@@ -122,12 +122,12 @@ struct RulesLayeringTests {
     }
 
     /// Plans `rows` (customer ID, country, city) one row at a time against a simulator that
-    /// answers after 300 ms (wide enough that calls meant to overlap still do on a loaded
+    /// answers after 600 ms (wide enough that calls meant to overlap still do on a loaded
     /// machine); the simulator's counts.
     private func planOneAtATime(_ rows: [(SeedCustomer, String, String)]) async throws -> SimulatorStats {
         var configuration = SimulatorConfiguration()
         configuration.seedCustomers = Self.customers
-        configuration.faults.latency = .milliseconds(300)
+        configuration.faults.latency = .milliseconds(600)
         let simulator = try await RunningSimulator.start(configuration)
         let folder = try temporaryDirectory()
         defer { Task { await simulator.stop() } }

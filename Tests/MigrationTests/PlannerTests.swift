@@ -231,4 +231,34 @@ struct PlannerTests {
         #expect(lost.verdict == .unchanged)
         #expect(lost.warnings.count == 2)
     }
+
+    @Test(
+        "a served pattern's refusal says the country's form in words, with examples; the pattern goes to the JSON report"
+    )
+    func plainWords() throws {
+        let berlin: AddressFields = [
+            .addressLine1: "Unter den Linden 1", .city: "Berlin", .postalCode: "10117", .country: "DE",
+        ]
+        let plan = planner.plan(
+            [.postalCode: .set("1011")], current: berlin, rules: Self.served("DE", postal: "^\\d{5}$"))
+        guard case .invalid(let issues) = plan.verdict, let issue = issues.first else {
+            Issue.record("expected invalid")
+            return
+        }
+        #expect(
+            issue.message.hasPrefix(
+                "'1011' is not a postal code Partner Center accepts for Germany (DE); it expects a form like "))
+        #expect(!issue.message.contains("\\d"), "no regular expression in the message: \(issue.message)")
+        #expect(issue.pattern == "^\\d{5}$")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try JSONReportWriter(path: path, command: .plan, input: "in.csv")
+        let row = RowResult(line: 2, customerId: "c", outcome: .invalid, errors: issues)
+        try report.write(row)
+        var summary = RunSummary(command: .plan)
+        summary.add(row)
+        try report.finish(summary)
+        let json = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(json.contains(#""pattern":"^\\d{5}$""#), "\(json)")
+    }
 }

@@ -129,9 +129,9 @@ public struct Planner: Sendable {
     /// A rule the profile's stored value breaks, on a row that writes nothing: said, not refused.
     private static func storedValueWarning(_ issue: AddressIssue) -> RowIssue {
         RowIssue(
-            .address(issue.code), field: issue.field.rawValue,
-            issue.message + " That is the profile's current value; this row leaves it as it is and writes nothing. "
-                + "A row that changes this customer's address will need a corrected \(issue.field.rawValue).")
+            issue,
+            message: issue.message + " That is the profile's current value; this row leaves it as it is and writes "
+                + "nothing. A row that changes this customer's address will need a corrected \(issue.field.rawValue).")
     }
 
     /// Whether an issue stops or marks this row: Partner Center's rules judge the whole address it
@@ -148,8 +148,8 @@ public struct Planner: Sendable {
     private static func rowIssue(_ issue: AddressIssue, _ changed: [AddressField]) -> RowIssue {
         guard !changed.contains(issue.field), issue.code != .requiredField else { return RowIssue(issue) }
         return RowIssue(
-            .address(issue.code), field: issue.field.rawValue,
-            issue.message + " That is the profile's current value, which the row keeps; give a corrected "
+            issue,
+            message: issue.message + " That is the profile's current value, which the row keeps; give a corrected "
                 + "\(issue.field.rawValue) in the row.")
     }
 

@@ -2,7 +2,7 @@
 /// `{"command": …, "input": …, "rows": [ … ], "summary": {"rows": N, "<outcome>": count, …}}`.
 ///
 /// Each row: `line`, `customerId`, `companyName` (`null` when not known), `outcome`, `errors` and `warnings` (`field`, `code`,
-/// `message`), `changes` (`field`, `before`, `after`), `httpStatus`, `partnerCenterCode`,
+/// `message`, and `pattern` when a served pattern refused the value), `changes` (`field`, `before`, `after`), `httpStatus`, `partnerCenterCode`,
 /// `correlationId`. The file is created 0600 and appears only once complete.
 public final class JSONReportWriter: RowSink {
     private let path: String
@@ -103,6 +103,10 @@ public final class JSONReportWriter: RowSink {
             text.string(issue.code.rawValue)
             text.raw(",\"message\":")
             text.string(issue.message)
+            if let pattern = issue.pattern {
+                text.raw(",\"pattern\":")
+                text.string(pattern)
+            }
             text.raw("}")
         }
         text.raw("]")

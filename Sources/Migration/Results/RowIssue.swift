@@ -69,15 +69,23 @@ public struct RowIssue: Sendable, Equatable {
     /// The column the issue is about, by its canonical name (or as written, for unknown columns).
     public let field: String?
     public let message: String
+    /// The pattern that refused the value, kept for the JSON report: the message says it in words.
+    public var pattern: String?
 
-    public init(_ code: Code, field: String?, _ message: String) {
+    public init(_ code: Code, field: String?, _ message: String, pattern: String? = nil) {
         self.code = code
         self.field = field
         self.message = message
+        self.pattern = pattern
     }
 
     /// The row-level form of an address issue.
     public init(_ issue: AddressIssue) {
-        self.init(.address(issue.code), field: issue.field.rawValue, issue.message)
+        self.init(issue, message: issue.message)
+    }
+
+    /// The row-level form of an address issue, with `message` in place of its own.
+    public init(_ issue: AddressIssue, message: String) {
+        self.init(.address(issue.code), field: issue.field.rawValue, message, pattern: issue.pattern)
     }
 }
