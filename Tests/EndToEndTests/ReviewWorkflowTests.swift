@@ -243,6 +243,9 @@ struct ReviewWorkflowTests {
             #expect(permissions as? Int == 0o600)
             let undoText = try String(contentsOfFile: undo, encoding: .utf8)
             #expect(undoText.contains("<clear>"), "fields the batch added are cleared by the undo")
+            let undoBytes = try Data(contentsOf: URL(fileURLWithPath: undo))
+            #expect(Array(undoBytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "UTF-8 with a byte order mark, for Excel")
+            #expect(undoText.contains("\r\n") && !undoText.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
 
             let undoJournal = fixture.folder.appendingPathComponent("undo.journal").path
             let reverted = try await fixture.run(["apply", undo, "--journal", undoJournal])
