@@ -149,7 +149,7 @@ struct ExportTests {
             // The killed run and the resumed one read each customer once, but for those in flight at the kill.
             #expect(reads >= 300 && reads <= 300 + 16)
 
-            let status = try ToolRunner.run(["status", "--journal", journal])
+            let status = try await ToolRunner.run(["status", "--journal", journal])
             #expect(status.stdout.contains("exported 300 customers recorded"), "\(status.stdout)")
             let misused = try await fixture.run(["apply", output, "--journal", journal, "--force"])
             #expect(misused.status == 2 && misused.stderr.contains("is an export's journal"), "\(misused.stderr)")

@@ -9,8 +9,8 @@ struct HostileInputTests {
     @Test(
         "--deadline: every value outside 0 to 30 days is a usage error, never a crash",
         arguments: ["inf", "nan", "1e300", "1e18", "99999999999999999999", "9223372036854775807s", "31d", "-5", "1x"])
-    func deadlineOutOfRange(value: String) throws {
-        let output = try ToolRunner.run([
+    func deadlineOutOfRange(value: String) async throws {
+        let output = try await ToolRunner.run([
             "plan", ToolRunner.sample("corrections-valid.csv"), "--sandbox", "--deadline=\(value)",
         ])
         #expect(output.status == 2, "\(value): \(output.stderr)")
@@ -18,9 +18,9 @@ struct HostileInputTests {
     }
 
     @Test("--deadline 0 and 0s alike stop before the first row, resumable", arguments: ["0", "0s"])
-    func deadlineZero(value: String) throws {
+    func deadlineZero(value: String) async throws {
         let folder = try temporaryDirectory()
-        let output = try ToolRunner.run([
+        let output = try await ToolRunner.run([
             "apply", ToolRunner.sample("corrections-valid.csv"), "--sandbox", "--deadline", value, "--journal",
             folder.appendingPathComponent("j").path, "--report", folder.appendingPathComponent("r.json").path,
         ])
@@ -44,18 +44,18 @@ struct HostileInputTests {
             (["plan", "in.csv", "--rate-limit", "1e300"], "--rate-limit"),
             (["apply", "in.csv", "--journal", "j", "--max-changes", "-1"], "--max-changes"),
         ])
-    func numericBounds(arguments: [String], option: String) throws {
-        let output = try ToolRunner.run(arguments)
+    func numericBounds(arguments: [String], option: String) async throws {
+        let output = try await ToolRunner.run(arguments)
         #expect(output.status == 2, "\(arguments): \(output.stderr)")
         #expect(output.stderr.contains(option), "\(arguments): \(output.stderr)")
     }
 
     @Test("an empty (0-byte) corrections file is exit 2: it has no header")
-    func emptyFile() throws {
+    func emptyFile() async throws {
         let path = try temporaryDirectory().appendingPathComponent("empty.csv").path
         FileManager.default.createFile(atPath: path, contents: Data())
         for command in [["validate", path], ["plan", path, "--sandbox"]] {
-            let output = try ToolRunner.run(command)
+            let output = try await ToolRunner.run(command)
             #expect(output.status == 2, "\(command): \(output.stderr)")
             #expect(output.stderr.contains("the file is empty"), "\(command): \(output.stderr)")
         }
@@ -112,20 +112,20 @@ struct HostileInputTests {
     }
 
     @Test("plan and apply refuse a pipe as the corrections file (they read it more than once): exit 2, nothing read")
-    func pipeInput() throws {
+    func pipeInput() async throws {
         let folder = try temporaryDirectory()
         let fifo = folder.appendingPathComponent("corrections.csv").path
         #expect(mkfifo(fifo, 0o600) == 0)
         for command in [["plan", fifo, "--sandbox"], ["apply", fifo, "--sandbox", "--journal", folder.path + "/j"]] {
-            let output = try ToolRunner.run(command)
+            let output = try await ToolRunner.run(command)
             #expect(output.status == 2, "\(command): \(output.stderr)")
             #expect(output.stderr.contains("is a pipe or a device"), "\(command): \(output.stderr)")
         }
     }
 
     @Test("a refused connection says nothing was sent; exit 3")
-    func connectionRefused() throws {
-        let output = try ToolRunner.run(
+    func connectionRefused() async throws {
+        let output = try await ToolRunner.run(
             [
                 "plan", ToolRunner.sample("corrections-valid.csv"), "--endpoint", "http://127.0.0.1:1",
                 "--max-attempts", "1",
@@ -217,14 +217,14 @@ struct HostileInputTests {
     }
 
     @Test("a token that is not a header value, or a tenant that is not an ID, is a usage error that shows neither")
-    func badCredentials() throws {
+    func badCredentials() async throws {
         let bad = "{\n  \"access_token\": \"eyJ-secret-part\"\n}"
-        let output = try ToolRunner.run(
+        let output = try await ToolRunner.run(
             ["plan", ToolRunner.sample("corrections-valid.csv")], environment: ["PARTNER_CENTER_ACCESS_TOKEN": bad])
         #expect(output.status == 2, "\(output.stderr)")
         #expect(output.stderr.contains("PARTNER_CENTER_ACCESS_TOKEN is not a bearer token"))
         #expect(!output.stderr.contains("eyJ-secret-part"))
-        let tenant = try ToolRunner.run(
+        let tenant = try await ToolRunner.run(
             ["plan", ToolRunner.sample("corrections-valid.csv")],
             environment: [
                 "PARTNER_CENTER_TENANT_ID": "../../evil?x=", "PARTNER_CENTER_CLIENT_ID": "a",
@@ -295,7 +295,7 @@ struct HostileInputTests {
             let written = try readReport(report)
             let rows = try #require(written["rows"] as? [[String: Any]])
             #expect(rows.count == 6, "every row in the report")
-            let resumed = try ToolRunner.run(["status", "--journal", fixture.journal])
+            let resumed = try await ToolRunner.run(["status", "--journal", fixture.journal])
             #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
             #expect(!resumed.stderr.contains("not a journal"), "\(resumed.stderr)")
         }
@@ -382,7 +382,7 @@ struct HostileInputTests {
                 toFile: input, atomically: true, encoding: .utf8)
         let markdown = folder.appendingPathComponent("r.md").path
         let html = folder.appendingPathComponent("r.html").path
-        let output = try ToolRunner.run(["validate", input, "--report", markdown, "--report", html])
+        let output = try await ToolRunner.run(["validate", input, "--report", markdown, "--report", html])
         #expect(output.status == 1, "\(output.stdout)")
         let everything =
             output.stdout + output.stderr + (try String(contentsOfFile: markdown, encoding: .utf8))

@@ -51,7 +51,7 @@ struct IntegrityTests {
             let journal = try Data(contentsOf: URL(fileURLWithPath: fixture.journal))
             #expect(journal.count <= 16 * 512)
             #expect(journal.last == UInt8(ascii: "\n"), "the write cut short was cut back to the last whole line")
-            let status = try ToolRunner.run(["status", "--journal", fixture.journal])
+            let status = try await ToolRunner.run(["status", "--journal", fixture.journal])
             #expect(status.status == 0, "\(status.stdout)\n\(status.stderr)")
             #expect(!status.stdout.contains("repaired"), "\(status.stdout)")
             let resumed = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
@@ -183,7 +183,7 @@ struct IntegrityTests {
             ]
             for arguments in cases {
                 let output =
-                    arguments[0] == "validate" ? try ToolRunner.run(arguments) : try await fixture.run(arguments)
+                    arguments[0] == "validate" ? try await ToolRunner.run(arguments) : try await fixture.run(arguments)
                 #expect(output.status == 2, "\(arguments): \(output.stderr)")
                 #expect(output.stderr.contains("name the same file"), "\(arguments): \(output.stderr)")
             }

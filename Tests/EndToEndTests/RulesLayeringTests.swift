@@ -182,7 +182,8 @@ struct RulesLayeringTests {
         }
         var configuration = SimulatorConfiguration()
         configuration.seedCustomers = customers
-        configuration.faults.latency = .milliseconds(300)
+        // Wide enough that the nine calls overlap on a loaded machine too.
+        configuration.faults.latency = .milliseconds(600)
         let simulator = try await RunningSimulator.start(configuration)
         let folder = try temporaryDirectory()
         defer { Task { await simulator.stop() } }
@@ -226,7 +227,7 @@ struct RulesLayeringTests {
         \(us[2].customerId),US,,NY,
 
         """.write(toFile: input, atomically: true, encoding: .utf8)
-        let validate = try ToolRunner.run(["validate", input])
+        let validate = try await ToolRunner.run(["validate", input])
         #expect(validate.status == 1, "offline, the table refuses the postal code: \(validate.stdout)")
         let output = try await ToolRunner.start(
             ["apply", input, "--journal", folder.appendingPathComponent("j").path, "--endpoint", simulator.baseURL],
@@ -242,11 +243,11 @@ struct RulesLayeringTests {
     }
 
     @Test("sandbox --rules refuses a file it cannot use, naming it")
-    func sandboxRulesFile() throws {
+    func sandboxRulesFile() async throws {
         let folder = try temporaryDirectory()
         let bad = folder.appendingPathComponent("rules.json").path
         try #"[{"iso2Code":"US","postalCodeRegex":"(["}]"#.write(toFile: bad, atomically: true, encoding: .utf8)
-        let output = try ToolRunner.run(["sandbox", "--rules", bad, "--port", "0"])
+        let output = try await ToolRunner.run(["sandbox", "--rules", bad, "--port", "0"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("--rules \(bad)"))
         #expect(output.stderr.contains("postalCodeRegex"))

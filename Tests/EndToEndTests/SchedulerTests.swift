@@ -37,7 +37,7 @@ struct SchedulerTests {
                 }
                 #expect(match != nil, "no log line carries the journal's \(entry)")
             }
-            let missing = try ToolRunner.run(["validate", "/nonexistent/corrections.csv", "--log-format", "json"])
+            let missing = try await ToolRunner.run(["validate", "/nonexistent/corrections.csv", "--log-format", "json"])
             #expect(missing.status == 2)
             let error = try JSONSerialization.jsonObject(with: Data(missing.stderr.utf8)) as? [String: Any]
             #expect(error?["level"] as? String == "error", "\(missing.stderr)")
@@ -78,27 +78,27 @@ struct SchedulerTests {
     }
 
     @Test("colours on a terminal, none with NO_COLOR, none into a pipe")
-    func colours() throws {
+    func colours() async throws {
         let arguments = ["validate", ToolRunner.sample("corrections-invalid.csv")]
         let coloured = try Self.onTerminal(arguments, environment: [:])
         #expect(coloured.contains("\u{1B}[31m"), "errors in red on a terminal")
         let plain = try Self.onTerminal(arguments, environment: ["NO_COLOR": "1"])
         #expect(plain.contains("error ["))
         #expect(!plain.contains("\u{1B}["), "NO_COLOR turns colours off")
-        let piped = try ToolRunner.run(arguments)
+        let piped = try await ToolRunner.run(arguments)
         #expect(piped.stdout.contains("error [") && !piped.stdout.contains("\u{1B}["))
     }
 
     @Test("every subcommand's help has an example, and completion scripts can be generated")
-    func helpAndCompletions() throws {
+    func helpAndCompletions() async throws {
         for command in ["validate", "plan", "apply", "status", "sandbox"] {
-            let help = try ToolRunner.run([command, "--help"])
+            let help = try await ToolRunner.run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "\(command) --help has no example")
             #expect(help.stdout.contains("billing-migrate \(command) "), "\(command) --help's example")
         }
         for shell in ["bash", "zsh", "fish"] {
-            let script = try ToolRunner.run(["--generate-completion-script", shell])
+            let script = try await ToolRunner.run(["--generate-completion-script", shell])
             #expect(script.status == 0)
             #expect(script.stdout.contains("undo-file") && script.stdout.contains("save-plan"), "\(shell)")
         }

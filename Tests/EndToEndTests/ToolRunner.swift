@@ -53,9 +53,11 @@ struct ToolRunner {
     /// a run that hangs fails its test instead of holding the suite (and CI) until CI's limit.
     static let timeLimit = Duration.seconds(240)
 
-    /// Runs the tool with `arguments` and waits for it (at most ``timeLimit``).
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        try start(arguments, environment: environment).wait().recordingTimeout()
+    /// Runs the tool with `arguments` and waits for it (at most ``timeLimit``) on a thread of its
+    /// own: a test that blocked a thread of the concurrency pool (two on this machine) would stall
+    /// every other test of the process meanwhile.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        try await start(arguments, environment: environment).finish()
     }
 
     /// Starts the tool; the caller waits for it (or signals it first).

@@ -4,10 +4,12 @@ import Testing
 @Suite("billing-migrate validate, run as a user runs it")
 struct ValidateCommandTests {
     @Test("the valid sample passes with exit 0 and a JSON report of valid rows")
-    func validSample() throws {
+    func validSample() async throws {
         let folder = try temporaryDirectory()
         let report = folder.appendingPathComponent("report.json").path
-        let output = try ToolRunner.run(["validate", ToolRunner.sample("corrections-valid.csv"), "--report", report])
+        let output = try await ToolRunner.run([
+            "validate", ToolRunner.sample("corrections-valid.csv"), "--report", report,
+        ])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("6 rows: 6 valid."))
         let json = try readReport(report)
@@ -22,10 +24,10 @@ struct ValidateCommandTests {
     }
 
     @Test("the edge-case sample is valid, normalized, and its duplicate warned about")
-    func edgeCaseSample() throws {
+    func edgeCaseSample() async throws {
         let folder = try temporaryDirectory()
         let report = folder.appendingPathComponent("report.json").path
-        let output = try ToolRunner.run([
+        let output = try await ToolRunner.run([
             "validate", ToolRunner.sample("corrections-edge-cases.csv"), "--delimiter", ";", "--report", report,
         ])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
@@ -45,10 +47,12 @@ struct ValidateCommandTests {
     }
 
     @Test("the invalid sample exits 1 and names line, customer, field and code for each problem")
-    func invalidSample() throws {
+    func invalidSample() async throws {
         let folder = try temporaryDirectory()
         let report = folder.appendingPathComponent("report.json").path
-        let output = try ToolRunner.run(["validate", ToolRunner.sample("corrections-invalid.csv"), "--report", report])
+        let output = try await ToolRunner.run([
+            "validate", ToolRunner.sample("corrections-invalid.csv"), "--report", report,
+        ])
         #expect(output.status == 1)
         #expect(
             output.stdout.contains(
@@ -68,10 +72,10 @@ struct ValidateCommandTests {
     }
 
     @Test("--failed-rows writes the rows that did not succeed under the input's own header, ready to re-run")
-    func failedRows() throws {
+    func failedRows() async throws {
         let folder = try temporaryDirectory()
         let failed = folder.appendingPathComponent("failed.csv").path
-        let output = try ToolRunner.run([
+        let output = try await ToolRunner.run([
             "validate", ToolRunner.sample("corrections-invalid.csv"), "--failed-rows", failed,
         ])
         #expect(output.status == 1)
@@ -84,18 +88,18 @@ struct ValidateCommandTests {
         #expect(!lines.contains { $0.contains("2 New Road") })
         let attributes = try FileManager.default.attributesOfItem(atPath: failed)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let again = try ToolRunner.run(["validate", failed])
+        let again = try await ToolRunner.run(["validate", failed])
         #expect(again.stdout.contains("9 rows: 9 invalid"))
     }
 
     @Test("an unknown column exits 2 with the closest known name, and writes no report")
-    func unknownColumn() throws {
+    func unknownColumn() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         try "customerId,postcode2\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,98052\n".write(
             to: input, atomically: true, encoding: .utf8)
         let report = folder.appendingPathComponent("report.json").path
-        let output = try ToolRunner.run(["validate", input.path, "--report", report])
+        let output = try await ToolRunner.run(["validate", input.path, "--report", report])
         #expect(output.status == 2)
         #expect(output.stderr.contains("in.csv:1: unknown column 'postcode2' (did you mean postalCode?)"))
         #expect(!FileManager.default.fileExists(atPath: report))
@@ -105,13 +109,13 @@ struct ValidateCommandTests {
     @Test(
         "a file that is not UTF-8 is refused once, naming its line, cell and byte; read with --encoding it is checked"
     )
-    func notUTF8() throws {
+    func notUTF8() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         var bytes = Array("customerId,city,country\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Z".utf8)
         bytes += [0xFC] + Array("rich,CH\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,Bern,Helvetia\n".utf8)
         try Data(bytes).write(to: input)
-        let output = try ToolRunner.run(["validate", input.path])
+        let output = try await ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)
         #expect(
             output.stderr.contains("in.csv:2: cell 2 holds the byte 0xFC ('ü' in Windows-1252), which is not UTF-8"))
@@ -119,13 +123,13 @@ struct ValidateCommandTests {
         #expect(output.stderr.components(separatedBy: "not UTF-8").count == 3, "one message: \(output.stderr)")
         #expect(!output.stdout.contains("line 3"), "nothing is checked from a file read in the wrong encoding")
 
-        let decoded = try ToolRunner.run(["validate", input.path, "--encoding", "windows-1252"])
+        let decoded = try await ToolRunner.run(["validate", input.path, "--encoding", "windows-1252"])
         #expect(decoded.status == 1, "\(decoded.stdout)\(decoded.stderr)")
         #expect(!decoded.stdout.contains("line 2"), "Zürich is valid: \(decoded.stdout)")
         #expect(decoded.stdout.contains("line 3: error [country-unknown]"))
 
         // Said to be UTF-8, the bad cell fails its row and the rest is still checked.
-        let strict = try ToolRunner.run(["validate", input.path, "--encoding", "utf-8"])
+        let strict = try await ToolRunner.run(["validate", input.path, "--encoding", "utf-8"])
         #expect(strict.status == 2)
         #expect(
             strict.stdout.contains("line 2: error [invalid-utf8] customer 3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01, city"))
@@ -136,7 +140,7 @@ struct ValidateCommandTests {
     @Test(
         "--failed-rows of a Windows-1252 input is UTF-8 with a BOM and CRLF, its accents decoded, and re-runs to the same outcome"
     )
-    func failedRowsOfWindows1252() throws {
+    func failedRowsOfWindows1252() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         let text =
@@ -144,7 +148,7 @@ struct ValidateCommandTests {
             + "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02;São Paulo;Helvetia\r\n"
         try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: input)
         let failed = folder.appendingPathComponent("failed.csv").path
-        let output = try ToolRunner.run([
+        let output = try await ToolRunner.run([
             "validate", input.path, "--encoding", "windows-1252", "--delimiter", ";", "--failed-rows", failed,
         ])
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
@@ -153,46 +157,46 @@ struct ValidateCommandTests {
         #expect(
             String(decoding: written.dropFirst(3), as: UTF8.self)
                 == "customerId;city;country\r\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02;São Paulo;Helvetia\r\n")
-        let again = try ToolRunner.run(["validate", failed, "--delimiter", ";"])
+        let again = try await ToolRunner.run(["validate", failed, "--delimiter", ";"])
         #expect(again.status == 1)
         #expect(again.stdout.contains("line 2: error [country-unknown]"), "\(again.stdout)\(again.stderr)")
     }
 
     @Test("Excel's Unicode Text (UTF-16 with a BOM, tab-separated) and a UTF-16 file without a BOM")
-    func unicodeText() throws {
+    func unicodeText() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.txt")
         let text = "customerId\tcity\tcountry\r\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01\tZürich, Altstadt\tCH\r\n"
         try Data([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: input)
-        let output = try ToolRunner.run(["validate", input.path])
+        let output = try await ToolRunner.run(["validate", input.path])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("1 row: 1 valid"))
         try Data(text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: input)
-        let bare = try ToolRunner.run(["validate", input.path])
+        let bare = try await ToolRunner.run(["validate", input.path])
         #expect(bare.status == 2)
         #expect(bare.stderr.contains("looks like UTF-16 without a byte order mark"), "\(bare.stderr)")
-        #expect(try ToolRunner.run(["validate", input.path, "--encoding", "utf-16"]).status == 0)
+        #expect(try await ToolRunner.run(["validate", input.path, "--encoding", "utf-16"]).status == 0)
     }
 
     @Test("an unterminated quote exits 2 and names the line where it opened")
-    func unterminatedQuote() throws {
+    func unterminatedQuote() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         try
             "customerId,city\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01,Oslo\n3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02,\"Bergen\nmore\n"
             .write(to: input, atomically: true, encoding: .utf8)
-        let output = try ToolRunner.run(["validate", input.path])
+        let output = try await ToolRunner.run(["validate", input.path])
         #expect(output.status == 2)
         #expect(output.stderr.contains("in.csv:3: a quoted cell opens on this line and never closes"))
         #expect(!output.stderr.contains("Fatal error"))
     }
 
     @Test("a header with no rows is fine and says so")
-    func emptyFile() throws {
+    func emptyFile() async throws {
         let folder = try temporaryDirectory()
         let input = folder.appendingPathComponent("in.csv")
         try "customerId,city\n".write(to: input, atomically: true, encoding: .utf8)
-        let output = try ToolRunner.run(["validate", input.path])
+        let output = try await ToolRunner.run(["validate", input.path])
         #expect(output.status == 0)
         #expect(output.stdout.contains("no data rows"))
     }
@@ -203,15 +207,15 @@ struct ValidateCommandTests {
             ["validate"], ["validate", "x.csv", "--report", "r.txt"], ["validate", "x.csv", "--delimiter", "ab"],
             ["no-such-command"],
         ])
-    func usageErrors(arguments: [String]) throws {
-        let output = try ToolRunner.run(arguments)
+    func usageErrors(arguments: [String]) async throws {
+        let output = try await ToolRunner.run(arguments)
         #expect(output.status == 2)
         #expect(output.stderr.contains("Error:"))
     }
 
     @Test("a missing input file exits 2 naming the path")
-    func missingFile() throws {
-        let output = try ToolRunner.run(["validate", "/nonexistent/in.csv"])
+    func missingFile() async throws {
+        let output = try await ToolRunner.run(["validate", "/nonexistent/in.csv"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("/nonexistent/in.csv: cannot read the file"))
     }

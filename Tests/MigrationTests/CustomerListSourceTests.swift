@@ -1,3 +1,4 @@
+import Logging
 import PartnerCenter
 import Synchronization
 import Testing
@@ -41,8 +42,40 @@ final class EndlessPages: ServesNoRules {
     }
 }
 
+/// One page of customers, as given: ids that are not GUIDs among them.
+struct OnePage: ServesNoRules {
+    let ids: [String]
+
+    func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
+        async throws(PartnerCenterError) -> CustomerPage
+    {
+        CustomerPage(customers: ids.map { Customer(id: $0) }, next: nil)
+    }
+
+    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+
+    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile?
+    {
+        nil
+    }
+}
+
 @Suite("export --all: the customer list, page by page", .timeLimit(.minutes(1)))
 struct CustomerListSourceTests {
+    @Test("a listed id that is not a GUID is reported, never put in a request path")
+    func idNotAGuid() async throws {
+        let source = CustomerListSource(
+            service: OnePage(ids: ["not-a-guid/../../x", "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01"]), stop: StopSignal())
+        let first = try #require(try await source.next())
+        #expect(first.issues.map(\.code) == [.customerIdFormat])
+        #expect(first.issues.first?.message.contains("not-a-guid/../../x") == true)
+        let second = try #require(try await source.next())
+        #expect(second.issues.isEmpty && second.customerId == "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01")
+    }
+
     @Test("pages that bring no new customer end the export after three in a row, whatever their tokens")
     func barrenPagesEndIt() async throws {
         let service = EndlessPages()
@@ -67,5 +100,62 @@ struct CustomerListSourceTests {
         stop.stop(.deadline(.seconds(5)))
         #expect(try await source.next() == nil)
         #expect(service.pagesAsked <= 2, "the page in hand at most, none after it")
+    }
+}
+
+/// A customer read that answers with what `answer` makes of the id asked.
+struct OddCustomer: ServesNoRules {
+    let answer: @Sendable (String) -> Customer
+
+    func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer { answer(id) }
+
+    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+
+    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile?
+    {
+        nil
+    }
+}
+
+@Suite("export: only what was asked for is exported")
+struct ExportAnswerTests {
+    static let asked = "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c01"
+
+    static func export(_ service: OddCustomer) async -> RowResult {
+        let processor = RowProcessor(
+            service: service, planner: Planner(), rules: CountryRulesCache(service: service), journal: nil,
+            maxConflictRetries: 0, logger: Logger(label: "test"))
+        return await processor.export(ExportItem(line: 1, customerId: asked)).result
+    }
+
+    static func profile(_ json: String) -> BillingProfile? { try? BillingProfile(json: Array(json.utf8)) }
+
+    @Test("an answer about another customer is failed, and none of it exported")
+    func anotherCustomer() async {
+        let result = await Self.export(
+            OddCustomer { _ in
+                Customer(
+                    id: "3c9a8b2e-1f4d-4a6b-9e2c-5d7f8a1b2c02",
+                    billingProfile: Self.profile(#"{"defaultAddress":{"city":"Elsewhere","country":"US"}}"#))
+            })
+        #expect(result.outcome == .failed)
+        #expect(result.current == nil)
+        #expect(result.errors.first?.message.contains("another customer") == true)
+    }
+
+    @Test("a billing profile without defaultAddress is failed, not a row of empty cells")
+    func noAddress() async {
+        let result = await Self.export(
+            OddCustomer { id in Customer(id: id, billingProfile: Self.profile(#"{"email":"a@example.com"}"#)) })
+        #expect(result.outcome == .failed)
+        #expect(result.errors.first?.message.contains("without a defaultAddress") == true)
+        let whole = await Self.export(
+            OddCustomer { id in
+                Customer(id: id, billingProfile: Self.profile(#"{"defaultAddress":{"city":"Oslo","country":"NO"}}"#))
+            })
+        #expect(whole.outcome == .exported)
     }
 }

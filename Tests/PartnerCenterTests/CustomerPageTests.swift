@@ -17,6 +17,21 @@ struct CustomerPageTests {
           {"companyProfile": {"tenantId": "22222222-2222-4222-8222-222222222222", "domain": "b.onmicrosoft.com"}}]
         """
 
+    @Test(
+        "from links.next.headers only the continuation token is taken: no Host, no Authorization, no CR/LF, one token")
+    func onlyTheToken() throws {
+        let page = try #require(
+            try Self.page(
+                """
+                {\(Self.items), "links": {"next": {"uri": "/customers?seekOperation=Next", "headers": [
+                  {"key": "Host", "value": "evil.example.com"}, {"key": "Authorization", "value": "Bearer stolen"},
+                  {"key": "ms-continuationtoken", "value": "AQ\\r\\nX-Injected: 1"},
+                  {"key": "MS-ContinuationToken", "value": "AQAAAA=="},
+                  {"key": "MS-ContinuationToken", "value": "second"}]}}}
+                """))
+        #expect(page.next?.headers == [.init(name: "MS-ContinuationToken", value: "AQAAAA==")])
+    }
+
     @Test("the documented page: links.next with a URI relative to the version and its MS-ContinuationToken header")
     func documented() throws {
         let page = try #require(

@@ -109,6 +109,22 @@ struct WireTests {
         }
     }
 
+    @Test(
+        "an ETag goes out in If-Match as it came: quoted when bare, as is when already quoted or weak",
+        arguments: [("abc==", "\"abc==\""), ("\"abc\"", "\"abc\""), ("W/\"abc\"", "W/\"abc\"")])
+    func entityTags(etag: String, header: String) async throws {
+        var document = try #require(
+            try JSONValue(parsing: try Self.fixture("get-billing-profile.response.json")).objectValue)
+        var attributes = document[anyCase: "attributes"]?.objectValue ?? JSONObject()
+        attributes[anyCase: "etag"] = .string(etag)
+        document[anyCase: "attributes"] = .object(attributes)
+        let read = try BillingProfile(json: JSONValue.object(document).serialized)
+        let transport = ScriptedTransport([HTTPResponse(status: 200, body: read.body)])
+        _ = try await client(transport, placement: .header).updateBillingProfile(
+            customerId: "c", profile: read.applying([.city: .set("Oslo")]), correlationId: "k")
+        #expect(try #require(transport.requests.first).header("If-Match") == header)
+    }
+
     @Test("an empty or unreadable success answer to a PUT is nil, for the caller to read back")
     func emptyPutAnswer() async throws {
         let read = try BillingProfile(json: try Self.fixture("get-billing-profile.response.json"))

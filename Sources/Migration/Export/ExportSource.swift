@@ -1,3 +1,4 @@
+import AddressRules
 import Foundation
 import PartnerCenter
 
@@ -124,7 +125,17 @@ final class CustomerListSource: ExportSource {
         }
         let customer = page.removeLast()
         position += 1
-        let id = CustomerID(customer.id).map(\.description) ?? customer.id
+        guard let id = CustomerID(customer.id).map(\.description) else {
+            // Never fetched: an id that is not a GUID would put a path the server chose in a request.
+            return ExportItem(
+                line: position, customerId: customer.id,
+                issues: [
+                    RowIssue(
+                        .customerIdFormat, field: "customerId",
+                        "Partner Center's customer list gave an id that is not a GUID ('\(VisibleText.escaped(customer.id))'); "
+                            + "it is not read. Report it to Microsoft if it persists.")
+                ])
+        }
         var item = ExportItem(
             line: position, customerId: id, companyName: customer.companyName, domain: customer.domain)
         if let earlier = seen[id] { item.repeatOf = earlier } else { seen[id] = position }

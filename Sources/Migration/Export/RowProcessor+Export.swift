@@ -1,3 +1,5 @@
+import AddressRules
+import JSONDocument
 import PartnerCenter
 
 extension RowProcessor {
@@ -11,11 +13,30 @@ extension RowProcessor {
         result.domain = item.domain
         do throws(PartnerCenterError) {
             let customer = try await service.customer(id: item.customerId, correlationId: correlationId)
+            guard CustomerID(customer.id) == CustomerID(item.customerId) else {
+                result.errors = [
+                    RowIssue(
+                        .partnerCenter, field: "customerId",
+                        "Partner Center answered for another customer ('\(VisibleText.escaped(customer.id))'); nothing "
+                            + "of that answer is exported. Run the export again; report it to Microsoft if it persists."
+                    )
+                ]
+                return await finish(&result, .failed, logger: logger)
+            }
             let profile: BillingProfile
             if let carried = customer.billingProfile {
                 profile = carried
             } else {
                 profile = try await service.billingProfile(customerId: item.customerId, correlationId: correlationId)
+            }
+            guard profile.document[anyCase: "defaultAddress"]?.objectValue != nil else {
+                result.errors = [
+                    RowIssue(
+                        .partnerCenter, field: nil,
+                        "Partner Center sent this customer's billing profile without a defaultAddress; an export "
+                            + "row of empty cells would read as \"keep everything\", so it is not exported.")
+                ]
+                return await finish(&result, .failed, status: profile.httpStatus, logger: logger)
             }
             result.companyName = profile.companyName ?? customer.companyName ?? item.companyName
             result.domain = customer.domain ?? item.domain

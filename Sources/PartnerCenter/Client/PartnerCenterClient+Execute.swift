@@ -121,6 +121,12 @@ extension PartnerCenterClient {
             correlationId: correlationId)
     }
 
+    /// An ETag as an `If-Match` value: sent as it came when it is already an entity tag (`"abc"`,
+    /// or a weak `W/"abc"`), quoted when it is the bare value Partner Center's documents carry.
+    static func entityTag(_ etag: String) -> String {
+        etag.hasPrefix("\"") || etag.hasPrefix("W/\"") ? etag : "\"\(etag)\""
+    }
+
     private func headers(token: String, requestId: String, correlationId: String, ifMatch: String?, hasBody: Bool)
         -> [(name: String, value: String)]
     {
@@ -134,7 +140,7 @@ extension PartnerCenterClient {
             ("X-Locale", "en-US"),
         ]
         if hasBody { headers.append(("Content-Type", "application/json")) }
-        if let ifMatch { headers.append(("If-Match", ifMatch.hasPrefix("\"") ? ifMatch : "\"\(ifMatch)\"")) }
+        if let ifMatch { headers.append(("If-Match", Self.entityTag(ifMatch))) }
         return headers
     }
 }

@@ -83,17 +83,22 @@ public struct CustomerPage: Sendable, Equatable {
         next = Self.continuation(in: document)
     }
 
-    /// The next page's request: `links.next` with its headers, or a bare `continuationToken`
+    /// The next page's request: `links.next` with its `MS-ContinuationToken` header (no other), or a
+    /// bare `continuationToken`
     /// sent as `MS-ContinuationToken` to the documented next-page URI.
     static func continuation(in document: JSONObject) -> Continuation? {
         let next = document[anyCase: "links"]?.objectValue?[anyCase: "next"]?.objectValue
         if let uri = next?[anyCase: "uri"]?.stringValue, !uri.isEmpty {
+            // Only the continuation token is taken from the page: never a Host, an Authorization
+            // or any other header a server chose, nor a value that would break the header line.
             var headers: [Continuation.Header] = []
             for header in next?[anyCase: "headers"]?.arrayValue ?? [] {
                 guard let object = header.objectValue, let key = object[anyCase: "key"]?.stringValue,
-                    let value = object[anyCase: "value"]?.scalarText
+                    key.lowercased() == "ms-continuationtoken", let value = object[anyCase: "value"]?.scalarText,
+                    !value.utf8.contains(where: { $0 == 10 || $0 == 13 }),
+                    !headers.contains(where: { $0.name.lowercased() == "ms-continuationtoken" })
                 else { continue }
-                headers.append(.init(name: key, value: value))
+                headers.append(.init(name: "MS-ContinuationToken", value: value))
             }
             return Continuation(path: versioned(uri), headers: headers)
         }
