@@ -48,8 +48,10 @@ def main():
     # The same rows as Excel's "CSV (Comma delimited)" saves them: Windows-1252 with CRLF.
     windows = DATA / f"corrections-{ROWS}-windows-1252.csv"
     if not windows.exists():
-        text = corrections.read_text(encoding="utf-8").lstrip("\ufeff")
-        windows.write_bytes(text.replace("\r\n", "\n").replace("\n", "\r\n").encode("cp1252"))
+        # Line by line: this process's memory is counted in its children's peak RSS (fork).
+        with corrections.open(encoding="utf-8-sig", newline="") as source, windows.open("wb") as target:
+            for line in source:
+                target.write(line.rstrip("\r\n").encode("cp1252") + b"\r\n")
 
     csv_best, csv_median, _ = best([parser, corrections])
     validate_best, validate_median, validate_rss = best([tool, "validate", corrections, "--quiet"])
