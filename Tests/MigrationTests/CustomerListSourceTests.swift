@@ -5,9 +5,25 @@ import Testing
 
 @testable import Migration
 
+/// A fake Partner Center with customers to list or read but no billing profile to read (404) or
+/// write.
+protocol NoProfiles: ServesNoRules {}
+
+extension NoProfiles {
+    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
+        throw PartnerCenterError(kind: .http, status: 404)
+    }
+
+    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
+        async throws(PartnerCenterError) -> BillingProfile?
+    {
+        nil
+    }
+}
+
 /// A customer list that hands out a fresh continuation token on every page, with customers on the
 /// first page only: a service paging in a loop that an exact repeat of a token does not catch.
-final class EndlessPages: ServesNoRules {
+final class EndlessPages: NoProfiles {
     private let pages = Mutex(0)
 
     var pagesAsked: Int { pages.withLock { $0 } }
@@ -30,36 +46,16 @@ final class EndlessPages: ServesNoRules {
             path: "/v1/customers?seekOperation=Next", headers: [.init(name: "MS-ContinuationToken", value: "t\(page)")])
         return CustomerPage(customers: customers, next: next)
     }
-
-    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile?
-    {
-        nil
-    }
 }
 
 /// One page of customers, as given: ids that are not GUIDs among them.
-struct OnePage: ServesNoRules {
+struct OnePage: NoProfiles {
     let ids: [String]
 
     func customerPage(after continuation: CustomerPage.Continuation?, size: Int, correlationId: String)
         async throws(PartnerCenterError) -> CustomerPage
     {
         CustomerPage(customers: ids.map { Customer(id: $0) }, next: nil)
-    }
-
-    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile?
-    {
-        nil
     }
 }
 
@@ -104,20 +100,10 @@ struct CustomerListSourceTests {
 }
 
 /// A customer read that answers with what `answer` makes of the id asked.
-struct OddCustomer: ServesNoRules {
+struct OddCustomer: NoProfiles {
     let answer: @Sendable (String) -> Customer
 
     func customer(id: String, correlationId: String) async throws(PartnerCenterError) -> Customer { answer(id) }
-
-    func billingProfile(customerId: String, correlationId: String) async throws(PartnerCenterError) -> BillingProfile {
-        throw PartnerCenterError(kind: .http, status: 404)
-    }
-
-    func updateBillingProfile(customerId: String, profile: BillingProfile, correlationId: String)
-        async throws(PartnerCenterError) -> BillingProfile?
-    {
-        nil
-    }
 }
 
 @Suite("export: only what was asked for is exported")
