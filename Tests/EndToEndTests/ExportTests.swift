@@ -75,6 +75,21 @@ struct ExportTests {
         }
     }
 
+    @Test("export refuses to write over a journal of any command, and leaves it as it was")
+    func notOverAJournal() async throws {
+        let fixture = try await SimulatorFixture.start(rows: 3)
+        try await stopping(fixture) {
+            let applied = try await fixture.run(["apply", fixture.input, "--journal", fixture.journal])
+            #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
+            let before = try Data(contentsOf: URL(fileURLWithPath: fixture.journal))
+            let export = try await fixture.run(["export", fixture.journal, "--all"])
+            #expect(export.status == 2, "\(export.stdout)\n\(export.stderr)")
+            #expect(export.stderr.contains("is a journal of an earlier run"), "\(export.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.journal)) == before)
+            #expect(await fixture.simulator.stats().count("GET /v1/customers") == 0, "nothing was read")
+        }
+    }
+
     @Test("applying an unmodified export sends no PUT; an edited cell changes exactly that field")
     func applyExport() async throws {
         let fixture = try await SimulatorFixture.start(rows: 40)

@@ -22,6 +22,12 @@ extension MigrationRun {
         files.writes("--failed-rows", configuration.failedRows)
         for path in configuration.alsoWrites { files.writes(path.role, path.path) }
         try files.checkDistinct()
+        if Journal.isJournal(path: configuration.export.output) {
+            throw RunRefusal(
+                .input,
+                "\(configuration.export.output) is a journal of an earlier run; writing the export over it would "
+                    + "lose what that run recorded. Give the export another path; nothing was read or sent.")
+        }
 
         var digest = Self.allCustomersDigest
         if fromFile {

@@ -98,6 +98,18 @@ public actor Journal {
         }
     }
 
+    /// Whether the file at `path` starts with a journal's header line (of any command): an output
+    /// must never be written over one.
+    public static func isJournal(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let start = try? handle.read(upToCount: 64 * 1024),
+            let line = start.split(separator: 10, maxSplits: 1, omittingEmptySubsequences: false).first,
+            case .header = JournalEntry(json: line)
+        else { return false }
+        return true
+    }
+
     /// Hands every complete entry of the journal at `path` to `body`, in order, without locking or
     /// changing it (for the undo file).
     /// - Throws: ``RunRefusal`` (`.input`) when it cannot be read or is not a journal.
