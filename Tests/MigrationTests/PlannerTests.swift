@@ -173,6 +173,15 @@ struct PlannerTests {
         }
     }
 
+    @Test("a stored value with a trailing tab or line break equals its cell, which a read trims the same way")
+    func storedValueTrimmedAsCells() {
+        var stored = current
+        stored[.addressLine2] = "Floor 2\t\n"
+        let plan = planner.plan([.addressLine2: .set("Floor 2")], current: stored, rules: Self.servedUS())
+        #expect(plan.verdict == .unchanged)
+        #expect(plan.after[.addressLine2] == "Floor 2\t\n")
+    }
+
     @Test("a stored value the served rules refuse, on a row that changes nothing, is a warning, not a write")
     func storedValueOnUnchangedRow() {
         let (stored, rules) = Self.messy[5]
