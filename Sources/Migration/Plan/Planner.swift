@@ -120,7 +120,8 @@ public struct Planner: Sendable {
     /// trimmed the way a cell is. Clearing an absent field is no change either way.
     static func asksForStored(_ change: FieldChange, _ stored: String?) -> Bool {
         switch change {
-        case .set(let value): stored.map { $0 == value || $0.trimmingCharacters(in: .whitespacesAndNewlines) == value } ?? false
+        case .set(let value):
+            stored.map { $0 == value || $0.trimmingCharacters(in: .whitespacesAndNewlines) == value } ?? false
         case .exactly(let value): stored == value
         case .clear: stored == nil
         }
